@@ -88,7 +88,7 @@ def canonical_person(tokens: list[str]) -> str:
 
 
 def surname_key(tokens: list[str]) -> str:
-    return strip_accents(tokens[-1]).lower() if tokens else ""
+    return _key(tokens[-1]) if tokens else ""
 
 
 @dataclass(slots=True)
@@ -101,13 +101,34 @@ class Person:
 
 
 class NameRegistry:
-    """People named in one article, keyed by surname, with the titles they were given."""
+    """People named in one article, keyed by surname, with the titles they were given.
 
-    __slots__ = ("_by_surname", "people")
+    Name runs are recorded cheaply as they are scanned and turned into people only when their
+    surname is looked up (or when the whole list is asked for): most runs of an article are never
+    needed, and parsing them all was the costliest part of attribution.
+    """
+
+    __slots__ = ("_by_surname", "_pending", "_people")
 
     def __init__(self) -> None:
-        self.people: list[Person] = []
+        self._people: list[Person] = []
         self._by_surname: dict[str, list[Person]] = {}
+        self._pending: dict[str, list[tuple[int, str]]] = {}
+
+    @property
+    def people(self) -> list[Person]:
+        for key in list(self._pending):
+            self._realise(key)
+        return self._people
+
+    def defer(self, run: str, pos: int) -> None:
+        """Record a run of two or more name words, to be parsed when its surname is needed."""
+        last = run.rsplit(None, 1)[-1]
+        self._pending.setdefault(_key(last), []).append((pos, run))
+
+    def _realise(self, key: str) -> None:
+        for pos, run in self._pending.pop(key, ()):
+            _register_run(self, run, pos)
 
     def add_full_name(self, tokens: list[str], pos: int, title: str = "", alias: str = "") -> Person | None:
         """Register a personal name of two or more words; returns the person it names."""
@@ -121,7 +142,7 @@ class NameRegistry:
                 self._note(p, title, alias or " ".join(tokens))
                 return p
         person = Person(canonical_person(tokens), list(tokens), pos)
-        self.people.append(person)
+        self._people.append(person)
         self._by_surname.setdefault(key, []).append(person)
         self._note(person, title, alias or " ".join(tokens))
         return person
@@ -137,7 +158,9 @@ class NameRegistry:
         """The person a (possibly partial) name refers to: "Lavrov", "de Mistura", "Sergei Lavrov"."""
         if not tokens:
             return None
-        cands = self._by_surname.get(surname_key(tokens), [])
+        key = surname_key(tokens)
+        self._realise(key)
+        cands = self._by_surname.get(key, [])
         if not cands:
             return None
         if len(tokens) >= 2:
@@ -149,7 +172,10 @@ class NameRegistry:
         return cands[0] if len(cands) == 1 else None
 
     def known_surnames(self) -> list[str]:
-        return [p.tokens[-1] for p in self.people]
+        """Surnames as written, without parsing the names they end."""
+        return [run.rsplit(None, 1)[-1] for runs in self._pending.values() for _, run in runs] + [
+            p.tokens[-1] for p in self._people
+        ]
 
 
 # Capitalised only because they start a sentence or clause: never the first word of a name.
@@ -160,18 +186,28 @@ _LEADING_FUNCTION_WORDS = frozenset(
 )
 
 
+def _key(word: str) -> str:
+    word = _POSSESSIVE_TAIL.sub("", word)
+    return (word if word.isascii() else strip_accents(word)).lower()
+
+
 def scan_names(text: str, registry: NameRegistry, base: int = 0) -> None:
-    """Register every titled or two-word personal name in ``text``."""
+    """Record every run of two or more name words in ``text`` (parsed lazily by the registry)."""
     for m in _NAME_RUN_RE.finditer(text):
-        toks = name_tokens(m.group())
-        while toks and toks[0].lower() in _LEADING_FUNCTION_WORDS:
-            toks = toks[1:]
-        if len(toks) < 2:
-            continue
-        person = person_part(toks)
-        if len(person) < 2 or len(person) > 4:
-            continue
-        if any(t.isupper() and len(t) > 1 for t in person):
-            continue  # acronyms belong to bodies ("UN", "ISSG"), not to people
-        title = " ".join(toks[: len(toks) - len(person)]).lower()
-        registry.add_full_name(person, base + m.start(), title=title)
+        registry.defer(m.group(), base + m.start())
+
+
+def _register_run(registry: NameRegistry, run: str, pos: int) -> None:
+    """Register the personal name a run of name words holds, if it holds one."""
+    toks = name_tokens(run)
+    while toks and toks[0].lower() in _LEADING_FUNCTION_WORDS:
+        toks = toks[1:]
+    if len(toks) < 2:
+        return
+    person = person_part(toks)
+    if len(person) < 2 or len(person) > 4:
+        return
+    if any(t.isupper() and len(t) > 1 for t in person):
+        return  # acronyms belong to bodies ("UN", "ISSG"), not to people
+    title = " ".join(toks[: len(toks) - len(person)]).lower()
+    registry.add_full_name(person, pos, title=title)

@@ -111,7 +111,6 @@ def mask_quotes(text: str, quotes: list[Quote]) -> str:
 # A candidate sentence end: terminal punctuation, optional closing marks, then space.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*\s+")
 _STARTS_SENTENCE = re.compile(r"[“\"‘'(\[A-Z0-9\x01]")
-_LAST_WORD = re.compile(r"([\w.]+)[.!?…]*[\"”’')\]\x01]*\s*$")
 
 
 def split_sentences(masked: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -133,9 +132,9 @@ def split_sentences(masked: str, start: int, end: int) -> list[tuple[int, int]]:
         if depth_open > 0:
             continue
         punct = m.group()
-        lw = _LAST_WORD.search(masked, s, m.start() + len(punct.rstrip()))
-        if lw and punct[0] == ".":
-            word = lw.group(1).rstrip(".").lower()
+        if punct[0] == ".":
+            word_start = max(masked.rfind(" ", s, m.start()) + 1, s)
+            word = masked[word_start : m.start()].lstrip("(“\"'‘").lower()
             if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or "." in word:
                 continue
         spans.append((s, _rstrip(masked, s, m.start() + len(punct.rstrip()))))
