@@ -78,7 +78,7 @@ _PRONOUN = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
 _PLURAL_BARE = r"\b(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Cc]ritics|[Ww]itnesses|[Rr]esidents)"
 _APPOSED_NAME = rf"(?!(?i:{_alternation(tuple(sorted(TITLE_WORDS)))})\b){_PARTICLE_START}?{NAME_RUN}"
 MENTION = (
-    rf"(?:{_STATEMENT_BY}|{_ROLE_DESC}(?:,\s+{_APPOSED_NAME})?|{_TITLED_NAME}"
+    rf"(?:{_STATEMENT_BY}|{_TITLED_NAME},\s+{_ROLE_DESC},|{_ROLE_DESC}(?:,\s+{_APPOSED_NAME})?|{_TITLED_NAME}"
     rf"(?:\s+and\s+{_TITLED_NAME})?|{_PRONOUN}|{_PLURAL_BARE})"
 )
 _ADV = rf"(?:{_alternation(CUE_ADVERBS)})"
@@ -124,10 +124,27 @@ _NOMINAL_CALL = re.compile(
 )
 _NOMINAL_HINT = re.compile(r"[’']s\s+(?:call|calls|appeal|demand)\s+(?:for|to)\b")
 _LABEL_BEFORE = re.compile(rf"(?:{_alternation(LABEL_PRECEDERS)})\s*$", re.IGNORECASE)
-_GENERIC_ROLES = frozenset(("official", "officials", "source", "sources", "expert", "experts", "analyst",
-                            "analysts", "aide", "aides", "witness", "witnesses", "resident", "residents"))
-_ANONYMOUS = frozenset(("source", "sources", "officials", "experts", "analysts", "witnesses", "residents",
-                        "critics", "aides"))
+_GENERIC_ROLES = frozenset(
+    (
+        "official",
+        "officials",
+        "source",
+        "sources",
+        "expert",
+        "experts",
+        "analyst",
+        "analysts",
+        "aide",
+        "aides",
+        "witness",
+        "witnesses",
+        "resident",
+        "residents",
+    )
+)
+_ANONYMOUS = frozenset(
+    ("source", "sources", "officials", "experts", "analysts", "witnesses", "residents", "critics", "aides")
+)
 
 # Confidence of each rule, set by hand from how often the rule was right on the seed articles
 # (all 90 annotated statements); to be re-calibrated on PolNeAR train.
@@ -203,7 +220,9 @@ class SpeakerResolver:
             mention.kind = "pronoun"
             if first in ("he", "she", "i"):
                 mention.resolved = self.last_person or self._person_before(pos)
-                mention.evidence = "pronoun: last speaker" if self.last_person else "pronoun: last person named"
+                mention.evidence = (
+                    "pronoun: last speaker" if self.last_person else "pronoun: last person named"
+                )
             else:
                 mention.resolved = self.last_body
                 mention.evidence = "pronoun: last organisation speaking"
@@ -213,14 +232,20 @@ class SpeakerResolver:
             text,
             re.IGNORECASE,
         )
-        if m and re.match(r"(?i)(?:an?|the)\s+(?:joint\s+|written\s+|official\s+)?(?:statement|report|commun|letter|press|memo|declaration)", text):
+        if m and re.match(
+            r"(?i)(?:an?|the)\s+(?:joint\s+|written\s+|official\s+)?(?:statement|report|commun|letter|press|memo|declaration)",
+            text,
+        ):
             mention.kind = "organization"
             mention.resolved = self._name(m.group(1), pos, mention)
             mention.evidence = "statement issued by"
             return mention
         if "," in text:
-            # "the UN's envoy for Syria, Staffan de Mistura": the name after the description.
-            desc, _, name = text.rpartition(",")
+            # "the UN's envoy for Syria, Staffan de Mistura": the name after the description;
+            # "Jonas Eberle, a researcher at …,": the name before it.
+            name, _, desc = text.rstrip(",").partition(",")
+            if not _ROLE_DESC_FULL_RE.fullmatch(desc.strip()):
+                desc, _, name = text.rpartition(",")
             person = self._name(name.strip(), pos, mention)
             if person:
                 mention.resolved = person
@@ -234,7 +259,11 @@ class SpeakerResolver:
         if _ROLE_DESC_RE.fullmatch(text):
             if head in _BODY_ROLES:
                 # "Syria's oppositional High Negotiations Committee", "the ministry"
-                runs = [r for r in re.findall(NAME_RUN, _POSS_RE.sub("", text, count=1)) if r.lower() not in ("the", "a", "an")]
+                runs = [
+                    r
+                    for r in re.findall(NAME_RUN, _POSS_RE.sub("", text, count=1))
+                    if r.lower() not in ("the", "a", "an")
+                ]
                 mention.kind = "organization"
                 if runs:
                     mention.resolved, mention.evidence = runs[-1], "named body"
@@ -324,14 +353,36 @@ class SpeakerResolver:
             self.last_body = mention.resolved
 
 
-_ROLE_HEAD = re.compile(r"(?i)\b(?:ministry|committee|council|government|agency|department|office|commission)\b")
+_ROLE_HEAD = re.compile(
+    r"(?i)\b(?:ministry|committee|council|government|agency|department|office|commission)\b"
+)
 
 
 _POSS_RE = re.compile(rf"^{_POSS}")
+_ROLE_DESC_FULL_RE = re.compile(_ROLE_DESC)
 _ROLE_DESC_RE = re.compile(rf"(?:{_DET}|{_POSS})(?:[\w\-’']+\s+){{0,3}}?{_ROLE}")
-_BODY_ROLES = frozenset(("ministry", "committee", "council", "government", "agency", "department", "office",
-                         "commission", "court", "administration", "campaign", "police", "military", "army",
-                         "report", "statement", "study", "survey"))
+_BODY_ROLES = frozenset(
+    (
+        "ministry",
+        "committee",
+        "council",
+        "government",
+        "agency",
+        "department",
+        "office",
+        "commission",
+        "court",
+        "administration",
+        "campaign",
+        "police",
+        "military",
+        "army",
+        "report",
+        "statement",
+        "study",
+        "survey",
+    )
+)
 
 
 def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
@@ -361,7 +412,9 @@ def _paragraph_spans(body: str, paragraphs: list[Span]) -> list[tuple[int, int]]
     return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", body) if m.group().strip()]
 
 
-def extract_statements(body: str, paragraphs: list[Span] | None = None, title: str | None = None) -> list[Statement]:
+def extract_statements(
+    body: str, paragraphs: list[Span] | None = None, title: str | None = None
+) -> list[Statement]:
     """All statements of one article body, in reading order."""
     paras = _paragraph_spans(body, paragraphs or [])
     quotes: list[Quote] = []
@@ -389,7 +442,11 @@ def extract_statements(body: str, paragraphs: list[Span] | None = None, title: s
             squotes = [q for q in pquotes if ss <= q.start < se]
             if found:
                 for f in found:
-                    if pending_open is not None and f.cs <= (squotes[0].start if squotes else f.cs) and _opens_para(body, ps, squotes):
+                    if (
+                        pending_open is not None
+                        and f.cs <= (squotes[0].start if squotes else f.cs)
+                        and _opens_para(body, ps, squotes)
+                    ):
                         f.cs = pending_open.start  # a quotation that ran over several paragraphs
                     pending_open = None
                     out.append(_make(body, masked, f, quotes, resolver))
@@ -409,9 +466,17 @@ def extract_statements(body: str, paragraphs: list[Span] | None = None, title: s
                     m = prev.mention
                     out.append(
                         Statement(
-                            text=body[cs:ce], start=cs, end=ce, kind=kind, cue=prev.cue, speaker=prev.speaker,
-                            mention=Mention(m.text, m.start, m.end, m.kind, m.resolved, "continues the previous statement"),
-                            confidence=RULE_CONFIDENCE["quote-continuation"], rule="quote-continuation",
+                            text=body[cs:ce],
+                            start=cs,
+                            end=ce,
+                            kind=kind,
+                            cue=prev.cue,
+                            speaker=prev.speaker,
+                            mention=Mention(
+                                m.text, m.start, m.end, m.kind, m.resolved, "continues the previous statement"
+                            ),
+                            confidence=RULE_CONFIDENCE["quote-continuation"],
+                            rule="quote-continuation",
                         )
                     )
                 else:
@@ -419,8 +484,16 @@ def extract_statements(body: str, paragraphs: list[Span] | None = None, title: s
             elif not uncovered[-1].closed:
                 pending_open = uncovered[-1]
         for nm in _NOMINAL_CALL.finditer(masked, ps, pe) if nominal else ():
-            f = _Found(nm.start("c"), nm.end("c"), nm.group("cue"), nm.start("cue"), nm.end("cue"),
-                       nm.start("m"), nm.end("m"), "nominal-call")
+            f = _Found(
+                nm.start("c"),
+                nm.end("c"),
+                nm.group("cue"),
+                nm.start("cue"),
+                nm.end("cue"),
+                nm.start("m"),
+                nm.end("m"),
+                "nominal-call",
+            )
             out.append(_make(body, masked, f, quotes, resolver, remember=False))
     out.sort(key=lambda st: st.start)
     return out
@@ -434,8 +507,12 @@ def _capitalise_known_names(masked: str, registry: NameRegistry) -> str:
     """
     # Only names that are not ordinary words of the text: "lavrov" yes, "also" ("Check Also") no.
     surnames = {
-        s for s in set(registry.known_surnames())
-        if len(s) > 3 and s[:1].isupper() and s.lower() in masked and masked.count(s) > masked.count(s.lower())
+        s
+        for s in set(registry.known_surnames())
+        if len(s) > 3
+        and s[:1].isupper()
+        and s.lower() in masked
+        and masked.count(s) > masked.count(s.lower())
     }
     if not surnames:
         return masked
@@ -470,8 +547,17 @@ def _make(
     if mention.resolved is None:
         confidence *= 0.7
     return Statement(
-        text=body[cs:ce], start=cs, end=ce, kind=kind, cue=re.sub(r"\s+", " ", f.cue), speaker=mention.resolved,
-        mention=mention, confidence=confidence, rule=rule, cue_start=f.cue_start, cue_end=f.cue_end,
+        text=body[cs:ce],
+        start=cs,
+        end=ce,
+        kind=kind,
+        cue=re.sub(r"\s+", " ", f.cue),
+        speaker=mention.resolved,
+        mention=mention,
+        confidence=confidence,
+        rule=rule,
+        cue_start=f.cue_start,
+        cue_end=f.cue_end,
     )
 
 
@@ -549,7 +635,18 @@ def _around_cue(masked: str, ss: int, se: int, cue: re.Match[str]) -> list[_Foun
     if after and cue.group("clause") and _TAIL_ONLY.match(right[after.end() :]):
         pre = masked[ss:cs].rstrip()
         if pre.endswith((",", "”", '"', "»")) and _words(pre.replace(MASK, " x ")) >= 2:
-            return [_Found(ss, cs, cue.group("cue"), cs, ce, ce + after.start("m"), ce + after.end("m"), "quote-inverted-cue")]
+            return [
+                _Found(
+                    ss,
+                    cs,
+                    cue.group("cue"),
+                    cs,
+                    ce,
+                    ce + after.start("m"),
+                    ce + after.end("m"),
+                    "quote-inverted-cue",
+                )
+            ]
     return []
 
 

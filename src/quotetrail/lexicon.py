@@ -685,7 +685,6 @@ GIVEN_NAME_VARIANTS: dict[str, str] = {
     "alexej": "Alexey",
     "aleksey": "Alexey",
     "andrei": "Andrey",
-    "andrej": "Andrey",
     "nikolai": "Nikolay",
     "nikolaj": "Nikolay",
     "anatoliy": "Anatoly",

@@ -19,11 +19,14 @@ NAME_TOKEN = (
     r"|[A-Z][\w’']*(?:-[\w’']+)*|(?:al|el|ad|as|an|ash|at|az)-[A-Z][\w’']*(?:-[\w’']+)*)(?!\w)"
 )
 PARTICLE = r"(?:de|da|di|del|della|dos|das|du|van|von|der|den|ter|ten|al|el|bin|ibn|abu|la|le|y)"
+_PARTICLES = frozenset(PARTICLE.strip("(?:)").split("|"))
 # A run of proper-name words, allowing lower-case particles inside ("Staffan de Mistura").
 # Words of one name are separated by spaces on one line, never by a line break.
 NAME_RUN = rf"{NAME_TOKEN}(?:[ \t\u00a0]+(?:{PARTICLE}[ \t\u00a0]+)*{NAME_TOKEN})*"
 # Two or more name words: what a personal name needs (single words are resolved, never registered).
-_NAME_RUN_RE = re.compile(rf"(?<![\w’'\-]){NAME_TOKEN}(?:[ \t\u00a0]+(?:{PARTICLE}[ \t\u00a0]+)*{NAME_TOKEN})+")
+_NAME_RUN_RE = re.compile(
+    rf"(?<![\w’'\-]){NAME_TOKEN}(?:[ \t\u00a0]+(?:{PARTICLE}[ \t\u00a0]+)*{NAME_TOKEN})+"
+)
 _POSSESSIVE_TAIL = re.compile(r"[’']s$")
 
 # Country and nationality words that stand before a title ("German Chancellor …") or a name.
@@ -77,6 +80,10 @@ def person_part(tokens: list[str]) -> list[str]:
     rest = tokens[last_title + 1 :]
     while len(rest) > 2 and rest[0].lower() in NATIONALITIES:
         rest = rest[1:]
+    if len(rest) > 3:
+        # Four or more words left means a title the word lists do not know ("Minister of Water
+        # Resources Andrej Castellan"): a personal name is its last two words, three with a particle.
+        rest = rest[-3:] if rest[-2].lower() in _PARTICLES else rest[-2:]
     return [_POSSESSIVE_TAIL.sub("", t) for t in rest]
 
 
