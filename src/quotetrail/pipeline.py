@@ -9,11 +9,17 @@ stage list: a corpus pass builds a profile first and a stage is constructed with
 
 from __future__ import annotations
 
+import importlib
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from .model import Article
+
+T = TypeVar("T")
 
 
 class Stage(Protocol):
@@ -35,6 +41,21 @@ class FunctionStage:
 
     def __call__(self, article: Article) -> Article:
         return self.fn(article)
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        # Sent to a worker process by name: `@stage` rebinds the function's module-level name to this
+        # wrapper, so the function itself can no longer be pickled by reference.
+        module, qualname = self.fn.__module__, self.fn.__qualname__
+        if _find_global(module, qualname) is self:
+            return (_find_global, (module, qualname))
+        return (FunctionStage, (self.fn, self.name, self.needs, self.adds))
+
+
+def _find_global(module: str, qualname: str) -> object:
+    found: object = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    return found
 
 
 def stage(
@@ -72,3 +93,73 @@ def run_all(articles: Iterable[Article], stages: list[Stage]) -> Iterator[Articl
     """The in-process executor."""
     for article in articles:
         yield run_stages(article, stages)
+
+
+# --- process-pool executor -------------------------------------------------------------------------
+
+# Articles per task sent to a worker: enough to amortise the pickling round trip (≈ 0.1 ms per task
+# here) over several articles, small enough that the workers stay evenly loaded and memory stays flat.
+POOL_CHUNK_SIZE = 8
+# Tasks in flight per worker: keeps every worker busy while the parent reads the next inputs, and
+# bounds how many articles are held in memory at once (workers × 4 × chunk).
+POOL_TASKS_PER_WORKER = 4
+
+_worker_stages: list[Stage] = []
+
+
+def _init_worker(stages: list[Stage]) -> None:
+    # The stage list (with its corpus profile) is pickled once per worker, not once per article.
+    global _worker_stages
+    _worker_stages = stages
+
+
+def _run_chunk(articles: list[Article]) -> list[Article]:
+    return [run_stages(article, _worker_stages) for article in articles]
+
+
+def run_pool(
+    items: Iterable[Article | T],
+    stages: list[Stage],
+    workers: int,
+    *,
+    chunk_size: int = POOL_CHUNK_SIZE,
+) -> Iterator[Article | T]:
+    """The process-pool executor: the same results as :func:`run_all`, in input order.
+
+    Items that are not articles (a skipped input, a marker) pass through untouched, in their place.
+    Workers are started with "spawn", not "fork": the parent may be running threads (a progress bar's
+    refresher), and forking a threaded process can deadlock the child.
+    """
+    context = multiprocessing.get_context("spawn")
+    pending: deque[Future[list[Article]] | list[T]] = deque()
+    max_pending = workers * POOL_TASKS_PER_WORKER
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(stages,)
+    )
+    try:
+        chunk: list[Article] = []
+        for item in items:
+            if isinstance(item, Article):
+                chunk.append(item)
+                if len(chunk) < chunk_size:
+                    continue
+                pending.append(pool.submit(_run_chunk, chunk))
+                chunk = []
+            else:
+                if chunk:
+                    pending.append(pool.submit(_run_chunk, chunk))
+                    chunk = []
+                pending.append([item])
+            while len(pending) > max_pending:
+                yield from _settled(pending.popleft())
+        if chunk:
+            pending.append(pool.submit(_run_chunk, chunk))
+        while pending:
+            yield from _settled(pending.popleft())
+    finally:
+        # On an early stop (the consumer failed or was interrupted) do not analyse what nobody will read.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _settled(entry: Future[list[Article]] | list[T]) -> list[Article] | list[T]:
+    return entry.result() if isinstance(entry, Future) else entry

@@ -1,0 +1,76 @@
+"""Run settings, declared once.
+
+Every knob of a run lives in :class:`Settings` with its default and its help text; the CLI takes its
+option defaults from ``Settings()`` and their help from :func:`option_help`, and the Python API takes
+a ``Settings`` object, so the two can never disagree about a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# 20 MB: over 250 times the longest record of the 37,554 in bench/news/allsides.jsonl.gz (78 kB of
+# JSON; 6.5 kB on average) and well above saved news pages with inline scripts (1–3 MB), yet small
+# enough that a stray video, database dump or log file is refused before it is read into memory.
+DEFAULT_MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How one run reads, analyses and stores its inputs."""
+
+    db: Path = field(
+        default=Path("quotetrail.db"), metadata=_help("SQLite database file the analysis is stored in.")
+    )
+    workers: int = field(
+        default=1, metadata=_help("Worker processes for the analysis (1 = analyse in this process).")
+    )
+    clean_jsonl: bool = field(
+        default=False,
+        metadata=_help(
+            "Also strip page chrome from .jsonl records that carry 'text' (off by default so that offsets "
+            "line up with annotated benchmark text)."
+        ),
+    )
+    strict: bool = field(
+        default=False, metadata=_help("Exit with a non-zero status if any input was skipped.")
+    )
+    max_input_bytes: int = field(
+        default=DEFAULT_MAX_INPUT_BYTES,
+        metadata=_help(
+            "Largest text/HTML file, JSONL line or WARC record read, in bytes; larger ones are skipped."
+        ),
+    )
+    commit_every: int = field(
+        default=50,
+        metadata=_help(
+            "Articles stored per database transaction: a run killed halfway loses at most this many "
+            "analyses, which the next run redoes."
+        ),
+    )
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.max_input_bytes < 1:
+            raise ValueError(f"max_input_bytes must be positive, got {self.max_input_bytes}")
+        if self.commit_every < 1:
+            raise ValueError(f"commit_every must be at least 1, got {self.commit_every}")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def option_help(name: str) -> str:
+    """The help text of one setting, for a CLI option."""
+    return str(_FIELDS[name].metadata["help"])
