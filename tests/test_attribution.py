@@ -99,7 +99,14 @@ CASES: list[tuple[str, list[tuple[str | None, str, str, str]]]] = [
     # A quote running over two paragraphs belongs to the attribution at its end.
     (
         "“The first part of the plan is ready.\n\n“The second part needs money,” Brenner said.",
-        [("Brenner", "said", "direct", "The first part of the plan is ready.\n\n“The second part needs money,")],
+        [
+            (
+                "Brenner",
+                "said",
+                "direct",
+                "The first part of the plan is ready.\n\n“The second part needs money,",
+            )
+        ],
     ),
     # Sentences that must yield nothing.
     ("The committee met on Tuesday and adjourned without a vote.", []),
@@ -118,7 +125,8 @@ def test_statement_table(text: str, expected: list[tuple[str | None, str, str, s
 
 def test_pronoun_follows_last_speaker_not_last_name() -> None:
     text = (
-        "Union leader Tomas Brenner said the proposal by envoy Marta Ruiz was fair.\n\n“Ruiz did her best,” he said."
+        "Union leader Tomas Brenner said the proposal by envoy Marta Ruiz was fair.\n\n"
+        "“Ruiz did her best,” he said."
     )
     got = extract_statements(text)
     assert [(s.speaker, s.kind) for s in got] == [("Tomas Brenner", "indirect"), ("Tomas Brenner", "direct")]
@@ -136,7 +144,9 @@ def test_every_statement_carries_rule_confidence_and_offsets() -> None:
 
 def test_lowercased_surname_still_found() -> None:
     # A name written capitalised more often than not is a name even where a capital was lost.
-    text = "Port Minister Ilse Varga spoke first. Varga left.\n\nLater, varga said that the port would reopen."
+    text = (
+        "Port Minister Ilse Varga spoke first. Varga left.\n\nLater, varga said that the port would reopen."
+    )
     got = extract_statements(text)
     assert [(s.speaker, s.text) for s in got] == [("Ilse Varga", "the port would reopen")]
 
@@ -158,9 +168,7 @@ def test_sentence_split_respects_quotes_and_abbreviations() -> None:
     ]
 
 
-_PROSE = st.text(
-    alphabet=st.sampled_from(list("abcdefgh ABCDEF.,“”\"'\n:;-")), min_size=0, max_size=300
-)
+_PROSE = st.text(alphabet=st.sampled_from(list("abcdefgh ABCDEF.,“”\"'\n:;-")), min_size=0, max_size=300)
 
 
 @settings(max_examples=200, deadline=None)

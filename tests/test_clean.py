@@ -453,3 +453,69 @@ def test_flattened_page_cleaning_score(shared_dir: Path) -> None:
     rows, _ = bench.flattened_predictions(shared_dir)
     assert bench.score(rows, shared_dir)["f1"] >= 0.88
     assert bench.score(rows, shared_dir, keep=lambda i: not bench.is_development_page(i))["f1"] >= 0.84
+
+
+# ---------------------------------------------------------------------------------------------------
+# Text helpers
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_lines_and_paragraphs_keep_exact_offsets() -> None:
+    from quotetrail.text import lines_with_offsets
+
+    text = "  First line  \r\n\n\u00a0Second\u00a0\nthird is lower-case but short\n"
+    lines = lines_with_offsets(text)
+    assert [ln.text for ln in lines] == ["First line", "Second", "third is lower-case but short"]
+    assert all(text[ln.start : ln.end] == ln.text for ln in lines)
+
+
+def test_sentence_continued_on_the_next_line_is_one_paragraph() -> None:
+    text = (
+        "The minister said the budget would be presented to\nparliament before the end of the month.\nNext."
+    )
+    assert [p.text for p in paragraph_lines(text)] == [
+        "The minister said the budget would be presented to\nparliament before the end of the month.",
+        "Next.",
+    ]
+
+
+def test_hard_wrapped_text_splits_on_blank_lines() -> None:
+    wrapped = (
+        "WASHINGTON (AP) - The Senate voted on Tuesday to approve the\n"
+        "measure, sending it to the House, where Democrats said they\n"
+        "Would take it up next week.\n\n"
+        "Republicans said the bill did not go far enough and vowed to\n"
+        "Amend it once the chamber returns from its recess in early\n"
+        "September, according to two aides familiar with the plans.\n\n"
+        "The White House did not respond to a request for comment on\n"
+        "the vote, which came after weeks of negotiations between the\n"
+        "parties and the administration."
+    )
+    paragraphs = paragraph_lines(wrapped)
+    assert len(paragraphs) == 3
+    assert all(wrapped[p.start : p.end] == p.text for p in paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("He said so.", True),
+        ("“We are ready,” he said.”", True),
+        ("Is it over?", True),
+        ("He said …", False),
+        ("He said...", False),
+        ("Pause in Aleppo depends on ceasefire", False),
+        ("北京是中国的首都。", True),
+    ],
+)
+def test_ends_sentence(line: str, expected: bool) -> None:
+    from quotetrail.text import ends_sentence
+
+    assert ends_sentence(line) is expected
+
+
+def test_word_count_handles_unspaced_scripts() -> None:
+    from quotetrail.text import word_count
+
+    assert word_count("one two three") == 3
+    assert word_count("北京是中国的首都，也是全国的政治和文化中心，有三千多年的建城史。") >= 10

@@ -48,7 +48,9 @@ def score(scorer: Path, gold: Path, pred: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def seed_scores(seeds_dir: Path, shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def seed_scores(
+    seeds_dir: Path, shared_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("seeds") / "seeds.jsonl"
     cli = Path(sys.executable).with_name("quotetrail")
     if cli.exists():
@@ -60,7 +62,11 @@ def seed_scores(seeds_dir: Path, shared_dir: Path, tmp_path_factory: pytest.Temp
 
 @pytest.mark.parametrize("figure", sorted(SEED_FLOORS))
 def test_seed_figure_stays_above_its_floor(seed_scores: dict[str, Any], figure: str) -> None:
-    assert seed_scores[figure] >= SEED_FLOORS[figure], (figure, seed_scores[figure], seed_scores["speaker_errors"])
+    assert seed_scores[figure] >= SEED_FLOORS[figure], (
+        figure,
+        seed_scores[figure],
+        seed_scores["speaker_errors"],
+    )
 
 
 def test_seed_statement_text_is_never_cut_from_the_body(seed_scores: dict[str, Any]) -> None:

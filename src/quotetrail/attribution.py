@@ -216,7 +216,7 @@ class SpeakerResolver:
         words = text.split()
         head = words[-1].lower().strip(",") if words else ""
         first = words[0].lower() if words else ""
-        if len(words) == 1 and first in PRONOUNS or first == "it":
+        if (len(words) == 1 and first in PRONOUNS) or first == "it":
             mention.kind = "pronoun"
             if first in ("he", "she", "i"):
                 mention.resolved = self.last_person or self._person_before(pos)
@@ -389,7 +389,7 @@ def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     """Trim spaces and the sentence's closing punctuation (but not closing quotation marks)."""
     while s < e and (text[s].isspace() or text[s] in ",:;—–-"):
         s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ".,;:!?" and text[e - 2 : e] != ".”"):
+    while e > s and (text[e - 1].isspace() or (text[e - 1] in ".,;:!?" and text[e - 2 : e] != ".”")):
         e -= 1
     return s, e
 
@@ -572,7 +572,16 @@ def _is_label(masked: str, q: Quote) -> bool:
     if masked[q.end - 1 : q.end] in ".!?,;:":
         return False
     after = re.match(r"[”\"»]?\s+([a-z]+)", masked[q.end : q.end + 30])
-    return bool(after) and after.group(1) not in ("and", "or", "but", "he", "she", "they", "said", "says")
+    return after is not None and after.group(1) not in (
+        "and",
+        "or",
+        "but",
+        "he",
+        "she",
+        "they",
+        "said",
+        "says",
+    )
 
 
 def _kind(body: str, masked: str, cs: int, ce: int, quotes: list[Quote]) -> StatementKind:

@@ -23,9 +23,14 @@ T = TypeVar("T")
 
 
 class Stage(Protocol):
-    name: str
-    needs: tuple[str, ...]
-    adds: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def needs(self) -> tuple[str, ...]: ...
+
+    @property
+    def adds(self) -> tuple[str, ...]: ...
 
     def __call__(self, article: Article) -> Article: ...
 

@@ -12,7 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 
 _SPACE_RE = re.compile(r"\s+")
-_WORD_RE = re.compile(r"\w+")
 # Scripts written without spaces between words: a line of them has few whitespace tokens but many words.
 _UNSPACED_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 
@@ -92,11 +91,6 @@ def word_count(line: str) -> int:
     return n
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased word tokens (letters/digits), for comparisons that ignore punctuation."""
-    return [w.lower() for w in _WORD_RE.findall(text)]
-
-
 def fold_line(line: str) -> str:
     """A comparison key for a line: accents and quote styles folded, case and spacing ignored."""
     folded = unicodedata.normalize("NFKC", line).translate(QUOTE_FOLD).casefold()
@@ -107,15 +101,6 @@ def line_hash(line: str) -> int:
     """A stable 64-bit hash of :func:`fold_line` (stable across processes, unlike ``hash``)."""
     digest = hashlib.blake2b(fold_line(line).encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
-
-
-def normalize_newlines(text: str) -> str:
-    """``\\r\\n`` and lone ``\\r`` become ``\\n``; form feeds and Unicode line separators too."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\u2028" in text or "\u2029" in text or "\f" in text or "\v" in text:
-        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n").replace("\f", "\n").replace("\v", "\n")
-    return text
 
 
 # Hard-wrapped plain text (e-mail, wire copy) breaks lines at a fixed width inside paragraphs. Calibrated
