@@ -613,8 +613,17 @@ def _attribute_sentence(masked: str, ss: int, se: int, cues: list[re.Match[str]]
     return []
 
 
-def _words(s: str) -> int:
-    return sum(1 for w in s.split() if w[:1].isalnum())
+def _words(s: str, enough: int = 4) -> int:
+    """How many words ``s`` holds, counting no further than ``enough`` (callers compare with less)."""
+    n = 0
+    for w in s.split():
+        if MASK in w:
+            n += 2  # a masked quotation is content of at least two words
+        elif w[:1].isalnum():
+            n += 1
+        if n >= enough:
+            break
+    return n
 
 
 def _around_cue(masked: str, ss: int, se: int, cue: re.Match[str]) -> list[_Found]:
@@ -635,7 +644,7 @@ def _around_cue(masked: str, ss: int, se: int, cue: re.Match[str]) -> list[_Foun
         ms, me = base + subj.start("m"), base + subj.end("m")
         tail_only = bool(_TAIL_ONLY.match(right)) and not cue.group("control") and not cue.group("naming")
         pre = masked[ss:ms]
-        if tail_only and _words(pre.replace(MASK, " x ")) >= 2:
+        if tail_only and _words(pre) >= 2:
             # Trailing attribution: "<content>, Lavrov said." / "“…,” he said in Rome."
             return [_Found(ss, ms, cue.group("cue"), cs, ce, ms, me, "reported-clause-trailing")]
         return _leading(masked, ce, se, cue, ms, me)
@@ -643,7 +652,7 @@ def _around_cue(masked: str, ss: int, se: int, cue: re.Match[str]) -> list[_Foun
     after = _SUBJ_AFTER_CUE.match(right)
     if after and cue.group("clause") and _TAIL_ONLY.match(right[after.end() :]):
         pre = masked[ss:cs].rstrip()
-        if pre.endswith((",", "”", '"', "»")) and _words(pre.replace(MASK, " x ")) >= 2:
+        if pre.endswith((",", "”", '"', "»")) and _words(pre) >= 2:
             return [
                 _Found(
                     ss,
@@ -683,7 +692,7 @@ def _leading(masked: str, ce: int, se: int, cue: re.Match[str], ms: int, me: int
         cite = _CITATION_TAIL.search(masked, pos, end)
         if cite:
             end = cite.start()
-        if _words(masked[pos:end].replace(MASK, " x ")) >= 2:
+        if _words(masked[pos:end]) >= 2:
             found.append(_Found(pos, end, cue_text, cue_s, cue_e, speaker[0], speaker[1], rule))
         if not split:
             break
@@ -712,7 +721,7 @@ def _according_to(masked: str, ss: int, se: int, cue: re.Match[str]) -> list[_Fo
     if re.match(r"(?i)(?:our|my|their|his|her|its|the)\b", mention) and not re.search(r"[A-Z]", mention[4:]):
         return []  # "according to our information": an evidential, not a speaker
     pre = masked[ss : cue.start()]
-    if _words(pre.replace(MASK, " x ")) >= 3 and pre.rstrip().endswith(","):
+    if _words(pre) >= 3 and pre.rstrip().endswith(","):
         return [_Found(ss, cue.start(), cue.group("cue"), cue.start(), cue.end(), ms, me, "according-to")]
     rest = masked[me:se]
     if _words(pre) <= 3 and rest.lstrip().startswith(","):

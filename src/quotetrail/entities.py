@@ -28,6 +28,9 @@ _NOT_ENTITIES = frozenset(
 )
 
 
+_SKIP_RUNS = _LEADING | _NOT_ENTITIES
+
+
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
     """Lower-cased names of countries, their capitals, and cities of 15,000+ people."""
@@ -73,8 +76,12 @@ def find_entities(article: Article) -> list[Entity]:
             target.setdefault(st.speaker, set()).add(st.mention.text)
     person_words = {w for name in persons for w in name.lower().split()}
     gazetteer = place_names()
-    for m in _RUN.finditer(body):
-        name = _clean_run(m.group())
+    seen: set[str] = set()
+    for run in _RUN.findall(body):
+        if run in seen or run.lower() in _SKIP_RUNS:
+            continue  # each distinct run is classified once; sentence-initial words never
+        seen.add(run)
+        name = _clean_run(run)
         if not name or name.lower() in _NOT_ENTITIES:
             continue
         low = name.lower()
