@@ -33,7 +33,9 @@ def _load_benchmark() -> ModuleType:
 bench = _load_benchmark()
 
 
-def _side(side: str, articles: int, seconds: float, peak: float) -> object:
+def _side(
+    side: str, articles: int, seconds: float, peak: float, stage_seconds: dict[str, float] | None = None
+) -> object:
     return bench.SideResult(
         side=side,
         articles=articles,
@@ -46,6 +48,7 @@ def _side(side: str, articles: int, seconds: float, peak: float) -> object:
         summary={"analysed": articles, "skipped_total": 0, "with_errors": 0}
         if side == "quotetrail"
         else None,
+        stage_seconds=stage_seconds,
     )
 
 
@@ -106,6 +109,24 @@ def test_table_says_when_the_target_is_missed() -> None:
     assert result.to_dict()["meets_target"] is False
 
 
+def test_table_shows_where_the_time_goes_largest_first() -> None:
+    stage_seconds = {"clean": 0.5, "statements": 2.0, bench.PROFILING: 0.25, bench.OUTSIDE_STAGES: 1.25}
+    timed = _side("quotetrail", 100, 4.0, 50.0, stage_seconds)
+    result = bench.BenchmarkResult(
+        corpus="c",
+        requested=100,
+        sides={"quotetrail": _side("quotetrail", 100, 4.0, 50.0), "spacy": _side("spacy", 100, 2.0, 60.0)},
+        memory_check=None,
+        stage_times=timed,
+    )
+    lines = bench.render_table(result).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("where quotetrail's time goes"))
+    names = [line.split()[0] for line in lines[start + 1 :]]
+    assert names == ["statements", "reading,", "clean", "corpus"]
+    assert "50.0 %  20.000 ms/article" in lines[start + 1]
+    assert result.to_dict()["stage_seconds"]["statements"] == 2.0
+
+
 def test_a_missing_corpus_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--n", "5", "--shared", str(tmp_path)],
@@ -125,7 +146,7 @@ def test_small_end_to_end_run_measures_the_same_articles_on_both_sides() -> None
     if not (SHARED / "bench" / "news" / "allsides.jsonl.gz").is_file():
         pytest.skip(f"the benchmark corpus is not available under {SHARED}")
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--n", "25", "--json", "--memory-check"],
+        [sys.executable, str(SCRIPT), "--n", "25", "--json", "--memory-check", "--stage-times"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -138,3 +159,6 @@ def test_small_end_to_end_run_measures_the_same_articles_on_both_sides() -> None
     assert data["quotetrail"]["summary"]["skipped_total"] == 0
     assert data["ratio"] > 0 and data["quotetrail"]["peak_rss_mb"] > 0
     assert set(data["memory_check"]) == {"5", "25"}
+    stage_seconds = data["stage_seconds"]
+    assert {bench.PROFILING, bench.OUTSIDE_STAGES} <= set(stage_seconds) and len(stage_seconds) >= 5
+    assert all(seconds >= 0 for seconds in stage_seconds.values())
