@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
@@ -434,22 +433,11 @@ def test_seed_articles_match_their_gold(shared_dir: Path) -> None:
         assert article.input_meta["title_line"] == gold["title"]
 
 
-def _extraction_benchmark(shared: Path) -> ModuleType:
-    if not (shared / "bench" / "extraction" / "gold.jsonl.gz").is_file():
-        pytest.skip(f"extraction benchmark not found under {shared / 'bench' / 'extraction'}")
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "extraction.py"
-    spec = importlib.util.spec_from_file_location("extraction_benchmark", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.slow
-def test_flattened_page_cleaning_score(shared_dir: Path) -> None:
+def test_flattened_page_cleaning_score(extraction_benchmark: ModuleType, shared_dir: Path) -> None:
     """Floors pinned at what the cleaner reached (rounded down): 0.887 on all 181 pages, 0.845 on the
     half held out from calibration (raw text scores 0.660, the target is 0.85)."""
-    bench = _extraction_benchmark(shared_dir)
+    bench = extraction_benchmark
     rows, _ = bench.flattened_predictions(shared_dir)
     assert bench.score(rows, shared_dir)["f1"] >= 0.88
     assert bench.score(rows, shared_dir, keep=lambda i: not bench.is_development_page(i))["f1"] >= 0.84

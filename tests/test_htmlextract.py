@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
@@ -73,20 +72,9 @@ def test_settings_are_the_pinned_ones() -> None:
     assert TRAFILATURA_SETTINGS["favor_precision"] is True
 
 
-def _extraction_benchmark(shared: Path) -> ModuleType:
-    if not (shared / "bench" / "extraction" / "html_pages.tar.gz").is_file():
-        pytest.skip(f"extraction benchmark HTML not found under {shared / 'bench' / 'extraction'}")
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "extraction.py"
-    spec = importlib.util.spec_from_file_location("extraction_benchmark", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.slow
-def test_html_benchmark_score(shared_dir: Path) -> None:
+def test_html_benchmark_score(extraction_benchmark: ModuleType, shared_dir: Path) -> None:
     """The pinned settings reach 0.961 on the 181 pages (trafilatura's defaults: 0.947, target 0.955)."""
-    bench = _extraction_benchmark(shared_dir)
+    bench = extraction_benchmark
     rows, _ = bench.html_predictions(shared_dir)
     assert bench.score(rows, shared_dir)["f1"] >= 0.96
