@@ -70,10 +70,13 @@ _ROLE_DESC = (
     rf"(?:{_DET}|{_POSS})(?:[\w\-’']+\s+){{0,3}}?{_ROLE}"
     rf"(?:\s+(?:for|to|of|at|in|on|with)\s+(?:the\s+)?{NAME_RUN}){{0,2}}"
 )
-_STATEMENT_BY = (
-    rf"(?:[Aa]n?|[Tt]he)\s+(?:joint\s+|written\s+|official\s+)?(?:statement|report|communiqu[ée]|letter|"
-    rf"press\s+release|memo|declaration)\s+(?:by|from|of)\s+(?:the\s+)?{_TITLED_NAME}"
+_ISSUED_BY_HEAD = (
+    r"(?:[Aa]n?|[Tt]he)\s+(?:joint\s+|written\s+|official\s+)?(?:statement|report|communiqu[ée]|letter|"
+    r"press\s+release|memo|declaration)\s+(?:by|from|of)\s+(?:the\s+)?"
 )
+_STATEMENT_BY = rf"{_ISSUED_BY_HEAD}{_TITLED_NAME}"
+# "A statement by the Russian Foreign Ministry" → the body that issued it.
+_ISSUED_BY = re.compile(rf"{_ISSUED_BY_HEAD}(.*)")
 _PRONOUN = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
 _PLURAL_BARE = r"\b(?:[Ss]ources|[Oo]fficials|[Ee]xperts|[Aa]nalysts|[Cc]ritics|[Ww]itnesses|[Rr]esidents)"
 _APPOSED_NAME = rf"(?!(?i:{_alternation(tuple(sorted(TITLE_WORDS)))})\b){_PARTICLE_START}?{NAME_RUN}"
@@ -87,6 +90,7 @@ _SUBJ_BEFORE_CUE = re.compile(rf"(?<![\w’'\-])(?P<m>{MENTION}),?\s+(?:{_ADV}\s
 # "…, the senior adviser, who …" — an appositive or participial clause between speaker and cue.
 _APPOSITIVE_TAIL = re.compile(r",\s+(?:who|which|[a-z]+ing|[a-z]+ed)\b[^,\x01]{0,140}$")
 _RELATIVE_BEFORE = re.compile(r"(?i:\b(?:which|who|whom|whose|what|than|as|that|if|whether)\s+)$")
+_MENTION_AFTER = re.compile(rf"\s+(?P<m>{MENTION})")
 # The speaker right after a cue: "…,” said Lavrov."
 _SUBJ_AFTER_CUE = re.compile(rf"^\s+(?P<m>{_ROLE_DESC}(?:,\s+{_APPOSED_NAME})?|{_TITLED_NAME})")
 
@@ -124,23 +128,10 @@ _NOMINAL_CALL = re.compile(
 )
 _NOMINAL_HINT = re.compile(r"[’']s\s+(?:call|calls|appeal|demand)\s+(?:for|to)\b")
 _LABEL_BEFORE = re.compile(rf"(?:{_alternation(LABEL_PRECEDERS)})\s*$", re.IGNORECASE)
+# Descriptions that fit anybody ("the official") resolve to the last speaker, not by title.
 _GENERIC_ROLES = frozenset(
-    (
-        "official",
-        "officials",
-        "source",
-        "sources",
-        "expert",
-        "experts",
-        "analyst",
-        "analysts",
-        "aide",
-        "aides",
-        "witness",
-        "witnesses",
-        "resident",
-        "residents",
-    )
+    "official officials source sources expert experts analyst analysts aide aides witness witnesses "
+    "resident residents".split()
 )
 _ANONYMOUS = frozenset(
     ("source", "sources", "officials", "experts", "analysts", "witnesses", "residents", "critics", "aides")
@@ -186,7 +177,7 @@ class SpeakerResolver:
         self.body = body
         self.registry = NameRegistry()
         if title:
-            scan_names(title, self.registry, base=-1)
+            scan_names(title, self.registry)
         scan_names(body, self.registry)
         self._occ: dict[str, list[int]] | None = None
         self.last_person: str | None = None
@@ -227,15 +218,8 @@ class SpeakerResolver:
                 mention.resolved = self.last_body
                 mention.evidence = "pronoun: last organisation speaking"
             return mention
-        m = re.match(
-            r"(?:an?|the)\s+(?:joint\s+|written\s+|official\s+)?\S+(?:\s+release)?\s+(?:by|from|of)\s+(?:the\s+)?(.*)",
-            text,
-            re.IGNORECASE,
-        )
-        if m and re.match(
-            r"(?i)(?:an?|the)\s+(?:joint\s+|written\s+|official\s+)?(?:statement|report|commun|letter|press|memo|declaration)",
-            text,
-        ):
+        m = _ISSUED_BY.match(text)
+        if m:
             mention.kind = "organization"
             mention.resolved = self._name(m.group(1), pos, mention)
             mention.evidence = "statement issued by"
@@ -344,33 +328,36 @@ class SpeakerResolver:
         return self.last_person, "description: last speaker"
 
     def spoke(self, mention: Mention) -> None:
+        """Remember who spoke last, for the pronouns and descriptions that follow."""
         if not mention.resolved:
             return
-        if mention.kind in ("name", "pronoun", "role") and mention.kind != "organization":
-            if mention.kind != "pronoun" or mention.text.lower() in ("he", "she"):
-                self.last_person = mention.resolved
+        if mention.kind in ("name", "role") or (
+            mention.kind == "pronoun" and mention.text.lower() in ("he", "she")
+        ):
+            self.last_person = mention.resolved
         elif mention.kind == "organization":
             self.last_body = mention.resolved
-
-
-_ROLE_HEAD = re.compile(
-    r"(?i)\b(?:ministry|committee|council|government|agency|department|office|commission)\b"
-)
 
 
 _POSS_RE = re.compile(rf"^{_POSS}")
 _ROLE_DESC_FULL_RE = re.compile(_ROLE_DESC)
 _ROLE_DESC_RE = re.compile(rf"(?:{_DET}|{_POSS})(?:[\w\-’']+\s+){{0,3}}?{_ROLE}")
+# Head nouns that make a description a body ("the ministry"); the first group also marks a
+# capitalised name as a body's ("Harbour Authority Office").
+_BODY_NAME_WORDS = (
+    "ministry",
+    "committee",
+    "council",
+    "government",
+    "agency",
+    "department",
+    "office",
+    "commission",
+)
+_ROLE_HEAD = re.compile(rf"(?i)\b(?:{'|'.join(_BODY_NAME_WORDS)})\b")
 _BODY_ROLES = frozenset(
     (
-        "ministry",
-        "committee",
-        "council",
-        "government",
-        "agency",
-        "department",
-        "office",
-        "commission",
+        *_BODY_NAME_WORDS,
         "court",
         "administration",
         "campaign",
@@ -445,7 +432,7 @@ def extract_statements(
                     if (
                         pending_open is not None
                         and f.cs <= (squotes[0].start if squotes else f.cs)
-                        and _opens_para(body, ps, squotes)
+                        and _opens_para(ps, squotes)
                     ):
                         f.cs = pending_open.start  # a quotation that ran over several paragraphs
                     pending_open = None
@@ -456,10 +443,10 @@ def extract_statements(
                 continue
             prev = out[-1] if out else None
             continues_para = len(out) > para_first
-            quote_only_para = _opens_para(body, ps, squotes)
+            quote_only_para = _opens_para(ps, squotes)
             if prev is not None and prev.mention is not None and (continues_para or quote_only_para):
                 cs, ce = _strip_span(body, ss, se)
-                kind = _kind(body, masked, cs, ce, quotes)
+                kind = _kind(masked, cs, ce, quotes)
                 if kind == "direct":
                     cs, ce = uncovered[0].start, uncovered[-1].end
                 if uncovered[-1].closed or continues_para:
@@ -520,19 +507,15 @@ def _capitalise_known_names(masked: str, registry: NameRegistry) -> str:
     return pattern.sub(lambda m: m.group(1).capitalize(), masked)
 
 
-def _opens_para(body: str, ps: int, squotes: list[Quote]) -> bool:
+def _opens_para(ps: int, squotes: list[Quote]) -> bool:
     return bool(squotes) and squotes[0].opened and squotes[0].start - ps <= 2
-
-
-def _inside_quote(pos: int, quotes: list[Quote]) -> bool:
-    return any(q.start <= pos < q.end for q in quotes)
 
 
 def _make(
     body: str, masked: str, f: _Found, quotes: list[Quote], resolver: SpeakerResolver, remember: bool = True
 ) -> Statement:
     cs, ce = _strip_span(body, f.cs, f.ce)
-    kind = _kind(body, masked, cs, ce, quotes)
+    kind = _kind(masked, cs, ce, quotes)
     if kind == "direct":
         inner = [q for q in quotes if cs <= q.start and q.end <= ce + 1]
         if inner:
@@ -561,6 +544,10 @@ def _make(
     )
 
 
+# Words after a short quotation that show it is quoted speech, not a label ("“deals” and “amnesties”").
+_NOT_LABEL_FOLLOWERS = frozenset(("and", "or", "but", "he", "she", "they", "said", "says"))
+
+
 def _is_label(masked: str, q: Quote) -> bool:
     """A short quoted phrase used as a label ("so-called “X”", "the “moderate” opposition")."""
     start_mark = q.start - 1 if q.opened else q.start
@@ -572,19 +559,10 @@ def _is_label(masked: str, q: Quote) -> bool:
     if masked[q.end - 1 : q.end] in ".!?,;:":
         return False
     after = re.match(r"[”\"»]?\s+([a-z]+)", masked[q.end : q.end + 30])
-    return after is not None and after.group(1) not in (
-        "and",
-        "or",
-        "but",
-        "he",
-        "she",
-        "they",
-        "said",
-        "says",
-    )
+    return after is not None and after.group(1) not in _NOT_LABEL_FOLLOWERS
 
 
-def _kind(body: str, masked: str, cs: int, ce: int, quotes: list[Quote]) -> StatementKind:
+def _kind(masked: str, cs: int, ce: int, quotes: list[Quote]) -> StatementKind:
     inner = [q for q in quotes if q.end > cs and q.start < ce]
     if not inner:
         return "indirect"
@@ -711,10 +689,10 @@ def _leading(masked: str, ce: int, se: int, cue: re.Match[str], ms: int, me: int
 
 
 def _according_to(masked: str, ss: int, se: int, cue: re.Match[str]) -> list[_Found]:
-    m = re.match(rf"\s+(?P<m>{MENTION})", masked[cue.end() : se])
+    m = _MENTION_AFTER.match(masked, cue.end(), se)
     if not m:
         return []
-    ms, me = cue.end() + m.start("m"), cue.end() + m.end("m")
+    ms, me = m.start("m"), m.end("m")
     if masked[me:se].strip()[:1] not in ("", ",", ".", ";", "!", "?") and "," in masked[ms:me]:
         me = masked.rindex(",", ms, me)  # "According to the top diplomat, Russia is …": no apposition
     mention = masked[ms:me]

@@ -13,14 +13,10 @@ from functools import lru_cache
 
 from .lexicon import ORG_WORDS
 from .model import Article, Entity, EntityType
-from .names import NAME_RUN, NATIONALITIES, canonical_person, person_part
+from .names import LEADING_FUNCTION_WORDS, NAME_RUN, NATIONALITIES, canonical_person, person_part
 from .pipeline import stage
 
 _RUN = re.compile(rf"(?<![\w’'\-]){NAME_RUN}")
-_LEADING = frozenset(
-    "the a an in on at by for from with during after before since as but and or this that it its his "
-    "her their our we they he she if when while meanwhile however according speaking talking".split()
-)
 # Capitalised words that are never entities on their own (sentence starts, weekdays, months).
 _NOT_ENTITIES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
@@ -28,7 +24,7 @@ _NOT_ENTITIES = frozenset(
 )
 
 
-_SKIP_RUNS = _LEADING | _NOT_ENTITIES
+_SKIP_RUNS = LEADING_FUNCTION_WORDS | _NOT_ENTITIES
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +54,7 @@ def place_names() -> frozenset[str]:
 
 def _clean_run(run: str) -> str:
     words = run.split()
-    while words and words[0].lower() in _LEADING:
+    while words and words[0].lower() in LEADING_FUNCTION_WORDS:
         words = words[1:]
     return " ".join(words).rstrip(".").removesuffix("’s").removesuffix("'s")
 

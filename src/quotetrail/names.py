@@ -102,7 +102,6 @@ def surname_key(tokens: list[str]) -> str:
 class Person:
     name: str  # canonical
     tokens: list[str]
-    first_seen: int
     aliases: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)  # lower-cased title phrases seen with the name
 
@@ -120,7 +119,7 @@ class NameRegistry:
     def __init__(self) -> None:
         self._people: list[Person] = []
         self._by_surname: dict[str, list[Person]] = {}
-        self._pending: dict[str, list[tuple[int, str]]] = {}
+        self._pending: dict[str, list[str]] = {}
 
     @property
     def people(self) -> list[Person]:
@@ -128,16 +127,16 @@ class NameRegistry:
             self._realise(key)
         return self._people
 
-    def defer(self, run: str, pos: int) -> None:
+    def defer(self, run: str) -> None:
         """Record a run of two or more name words, to be parsed when its surname is needed."""
         last = run.rsplit(None, 1)[-1]
-        self._pending.setdefault(_key(last), []).append((pos, run))
+        self._pending.setdefault(_key(last), []).append(run)
 
     def _realise(self, key: str) -> None:
-        for pos, run in self._pending.pop(key, ()):
-            _register_run(self, run, pos)
+        for run in self._pending.pop(key, ()):
+            _register_run(self, run)
 
-    def add_full_name(self, tokens: list[str], pos: int, title: str = "", alias: str = "") -> Person | None:
+    def add_full_name(self, tokens: list[str], title: str = "", alias: str = "") -> Person | None:
         """Register a personal name of two or more words; returns the person it names."""
         if len(tokens) < 2 or is_org_name(tokens):
             return None
@@ -148,7 +147,7 @@ class NameRegistry:
                 # Same given name (or one form is longer, "Bashar al-Assad" / "Bashar Assad").
                 self._note(p, title, alias or " ".join(tokens))
                 return p
-        person = Person(canonical_person(tokens), list(tokens), pos)
+        person = Person(canonical_person(tokens), list(tokens))
         self._people.append(person)
         self._by_surname.setdefault(key, []).append(person)
         self._note(person, title, alias or " ".join(tokens))
@@ -180,13 +179,13 @@ class NameRegistry:
 
     def known_surnames(self) -> list[str]:
         """Surnames as written, without parsing the names they end."""
-        return [run.rsplit(None, 1)[-1] for runs in self._pending.values() for _, run in runs] + [
+        return [run.rsplit(None, 1)[-1] for runs in self._pending.values() for run in runs] + [
             p.tokens[-1] for p in self._people
         ]
 
 
 # Capitalised only because they start a sentence or clause: never the first word of a name.
-_LEADING_FUNCTION_WORDS = frozenset(
+LEADING_FUNCTION_WORDS = frozenset(
     "in on at by for from with during after before since until as but and or the a an this that these "
     "those it its his her their our we they he she i if when while although though once meanwhile "
     "however according speaking talking asked unlike despite instead also still yet then".split()
@@ -198,16 +197,16 @@ def _key(word: str) -> str:
     return (word if word.isascii() else strip_accents(word)).lower()
 
 
-def scan_names(text: str, registry: NameRegistry, base: int = 0) -> None:
+def scan_names(text: str, registry: NameRegistry) -> None:
     """Record every run of two or more name words in ``text`` (parsed lazily by the registry)."""
     for m in _NAME_RUN_RE.finditer(text):
-        registry.defer(m.group(), base + m.start())
+        registry.defer(m.group())
 
 
-def _register_run(registry: NameRegistry, run: str, pos: int) -> None:
+def _register_run(registry: NameRegistry, run: str) -> None:
     """Register the personal name a run of name words holds, if it holds one."""
     toks = name_tokens(run)
-    while toks and toks[0].lower() in _LEADING_FUNCTION_WORDS:
+    while toks and toks[0].lower() in LEADING_FUNCTION_WORDS:
         toks = toks[1:]
     if len(toks) < 2:
         return
@@ -217,4 +216,4 @@ def _register_run(registry: NameRegistry, run: str, pos: int) -> None:
     if any(t.isupper() and len(t) > 1 for t in person):
         return  # acronyms belong to bodies ("UN", "ISSG"), not to people
     title = " ".join(toks[: len(toks) - len(person)]).lower()
-    registry.add_full_name(person, pos, title=title)
+    registry.add_full_name(person, title=title)

@@ -121,15 +121,12 @@ def split_sentences(masked: str, start: int, end: int) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     s = start
-    depth_open = 0
     for m in _BOUNDARY.finditer(masked, start, end):
         b = m.end()
         if b >= end or not _STARTS_SENTENCE.match(masked, b):
             continue
-        chunk = masked[s : m.start() + 1]
         # Inside an open parenthesis the sentence goes on ("(… - eds. TASS)").
-        depth_open = chunk.count("(") - chunk.count(")")
-        if depth_open > 0:
+        if masked.count("(", s, m.start()) > masked.count(")", s, m.start()):
             continue
         punct = m.group()
         if punct[0] == ".":
