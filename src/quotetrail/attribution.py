@@ -22,6 +22,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .cuemodel import TOKEN, CueModel, load_cue_model, shape
+from .frames import Frame, frame_for_cue
 from .lexicon import (
     CLAUSE_CUES,
     CONNECTIVES,
@@ -151,6 +153,11 @@ RULE_CONFIDENCE: dict[str, float] = {
     "naming-verb": 0.7,
     "quote-continuation": 0.75,
     "nominal-call": 0.6,
+    # Frames around cues of the learned detector, multiplied by the cue's probability.
+    "learned-trailing": 0.85,
+    "learned-inverted": 0.85,
+    "learned-according-to": 0.8,
+    "learned-leading": 0.75,
 }
 # A speaker reached through a pronoun or description is less certain than a name.
 MENTION_FACTOR = {"name": 1.0, "organization": 0.95, "role": 0.9, "pronoun": 0.85, "anonymous": 0.8}
@@ -165,9 +172,10 @@ class _Found:
     cue: str
     cue_start: int
     cue_end: int
-    ms: int
+    ms: int  # -1: no speaker ("it was reported that …")
     me: int
     rule: str
+    probability: float = 1.0  # of the cue, when the learned detector found it
 
 
 class SpeakerResolver:
@@ -400,7 +408,7 @@ def _paragraph_spans(body: str, paragraphs: list[Span]) -> list[tuple[int, int]]
 
 
 def extract_statements(
-    body: str, paragraphs: list[Span] | None = None, title: str | None = None
+    body: str, paragraphs: list[Span] | None = None, title: str | None = None, use_model: bool = True
 ) -> list[Statement]:
     """All statements of one article body, in reading order."""
     paras = _paragraph_spans(body, paragraphs or [])
@@ -415,18 +423,21 @@ def extract_statements(
     # One pass over the whole text for cues; sentences are only split where a cue or quote is.
     cues = list(_CUE.finditer(masked))
     cue_starts = [c.start() for c in cues]
+    learned = _LearnedCues(masked, load_cue_model()) if use_model else None
     nominal = _NOMINAL_HINT.search(masked) is not None
     out: list[Statement] = []
     pending_open: Quote | None = None  # an unclosed quotation waiting for its attribution
     for (ps, pe), pquotes in zip(paras, para_quotes, strict=True):
         para_first = len(out)
         lo, hi = bisect.bisect_left(cue_starts, ps), bisect.bisect_left(cue_starts, pe)
-        if lo == hi and not pquotes:
+        if lo == hi and not pquotes and (learned is None or not learned.any_in(ps, pe)):
             continue
         for ss, se in split_sentences(masked, ps, pe):
             a, b = bisect.bisect_left(cue_starts, ss, lo, hi), bisect.bisect_left(cue_starts, se, lo, hi)
             found = _attribute_sentence(masked, ss, se, cues[a:b]) if a < b else []
             squotes = [q for q in pquotes if ss <= q.start < se]
+            if learned is not None:
+                found = found + learned.frames(ss, se, found)
             if found:
                 for f in found:
                     if (
@@ -486,6 +497,61 @@ def extract_statements(
     return out
 
 
+class _LearnedCues:
+    """Cues found by the learned detector (:mod:`cuemodel`), framed by :mod:`frames`.
+
+    They add to the hand-written rules: a learned cue yields a statement only where no rule statement
+    of the sentence already covers it (its cue, or most of its content).
+    """
+
+    def __init__(self, masked: str, model: CueModel) -> None:
+        self.model = model
+        self.spans: list[tuple[int, int]] = []
+        self.low: list[str] = []
+        self.starts: list[int] = []
+        gated: list[int] = []
+        gate = model.gate
+        for m in TOKEN.finditer(masked):
+            tok = m.group()
+            low = tok.lower()
+            if low in gate:
+                gated.append(m.start())
+            self.spans.append(m.span())
+            self.starts.append(m.start())
+            self.low.append(low)
+        self.gated = gated
+        self.masked = masked
+
+    def any_in(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.gated, start)
+        return i < len(self.gated) and self.gated[i] < end
+
+    def frames(self, ss: int, se: int, taken: list[_Found]) -> list[_Found]:
+        if not self.any_in(ss, se):
+            return []
+        a, b = bisect.bisect_left(self.starts, ss), bisect.bisect_left(self.starts, se)
+        spans, low = self.spans[a:b], self.low[a:b]
+        shapes = [shape(self.masked[s]) for s, _ in spans]
+        out: list[_Found] = []
+        for h, (hs, _) in enumerate(spans):
+            if any(f.cue_start <= hs < f.cue_end for f in taken + out):
+                continue
+            p = self.model.probability(low, shapes, h)
+            if p < self.model.threshold:
+                continue
+            fr = frame_for_cue(self.masked, spans, low, shapes, h)
+            if fr is None or any(_overlap(fr, f) >= 0.5 for f in taken + out):
+                continue
+            out.append(_Found(fr.cs, fr.ce, self.masked[fr.cue_start : fr.cue_end], fr.cue_start, fr.cue_end,
+                              fr.ms, fr.me, fr.rule, p))
+        return out
+
+
+def _overlap(fr: Frame | _Found, f: _Found) -> float:
+    inter = min(fr.ce, f.ce) - max(fr.cs, f.cs)
+    return max(0, inter) / max(1, max(fr.ce, f.ce) - min(fr.cs, f.cs))
+
+
 def _capitalise_known_names(masked: str, registry: NameRegistry) -> str:
     """Write known surnames capitalised in the masked copy ("lavrov said" → "Lavrov said").
 
@@ -520,14 +586,17 @@ def _make(
         inner = [q for q in quotes if cs <= q.start and q.end <= ce + 1]
         if inner:
             cs, ce = inner[0].start, inner[-1].end
-    mention = resolver.resolve(body[f.ms : f.me], f.ms)
-    if remember:
-        resolver.spoke(mention)
     rule = f.rule
     if rule in ("reported-clause", "reported-clause-trailing") and kind == "direct":
         rule = "quote-leading-cue" if rule == "reported-clause" else "quote-trailing-cue"
-    confidence = RULE_CONFIDENCE[rule] * MENTION_FACTOR.get(mention.kind, 0.8)
-    if mention.resolved is None:
+    confidence = RULE_CONFIDENCE[rule] * f.probability
+    mention: Mention | None = None
+    if f.ms >= 0:
+        mention = _resolve_mention(body, masked, f.ms, f.me, resolver)
+        if remember:
+            resolver.spoke(mention)
+        confidence *= MENTION_FACTOR.get(mention.kind, 0.8)
+    if mention is None or mention.resolved is None:
         confidence *= 0.7
     return Statement(
         text=body[cs:ce],
@@ -535,13 +604,24 @@ def _make(
         end=ce,
         kind=kind,
         cue=re.sub(r"\s+", " ", f.cue),
-        speaker=mention.resolved,
+        speaker=mention.resolved if mention else None,
         mention=mention,
-        confidence=confidence,
+        confidence=round(confidence, 3),
         rule=rule,
         cue_start=f.cue_start,
         cue_end=f.cue_end,
     )
+
+
+def _resolve_mention(body: str, masked: str, ms: int, me: int, resolver: SpeakerResolver) -> Mention:
+    """The mention at ``ms:me``, resolved; a relative "who" is resolved through its antecedent."""
+    text = body[ms:me]
+    if text.lower() in ("who", "which", "that"):
+        ante = _SUBJ_BEFORE_CUE.search(masked, max(0, ms - 150), ms)
+        if ante is not None:
+            m = resolver.resolve(body[ante.start("m") : ante.end("m")], ante.start("m"))
+            return Mention(text, ms, me, m.kind, m.resolved, f"relative pronoun for “{m.text}”")
+    return resolver.resolve(text, ms)
 
 
 # Words after a short quotation that show it is quoted speech, not a label ("“deals” and “amnesties”").
