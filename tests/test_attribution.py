@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotetrail.attribution import extract_statements
+from quotetrail.attribution import extract_statements, in_speech_record
 from quotetrail.segment import find_quotes, mask_quotes, split_sentences
 
 # (article text, expected statements as (speaker, cue, kind, statement text)), in reading order.
@@ -119,8 +119,35 @@ CASES: list[tuple[str, list[tuple[str | None, str, str, str]]]] = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:40] for c in CASES])
 def test_statement_table(text: str, expected: list[tuple[str | None, str, str, str]]) -> None:
-    got = extract_statements(text)
+    got = [s for s in extract_statements(text) if in_speech_record(s)]
     assert [(s.speaker, s.cue, s.kind, s.text) for s in got] == expected
+
+
+# The broad scope (PolNeAR's): stances and unnamed sources, found around learned cues.
+# (sentence, [(speaker mention, cue, act, text)])
+BROAD_CASES: list[tuple[str, list[tuple[str | None, str, str, str]]]] = [
+    (
+        "The poll shows Clinton ahead by four points among likely voters.",
+        [("The poll", "shows", "stance", "Clinton ahead by four points among likely voters")],
+    ),
+    (
+        "Officials believe the attack was planned weeks in advance.",
+        [("Officials", "believe", "stance", "the attack was planned weeks in advance")],
+    ),
+    (
+        "Sanders, a senator from Vermont, blasted the bill as a giveaway to banks.",
+        [("Sanders", "blasted", "speech", "the bill as a giveaway to banks")],
+    ),
+    ("He was told to leave the building.", [(None, "told", "speech", "to leave the building")]),
+    ("What the minister said remains unclear.", []),
+    ("The committee met on Tuesday and adjourned without a vote.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BROAD_CASES, ids=[c[0][:40] for c in BROAD_CASES])
+def test_broad_scope_table(text: str, expected: list[tuple[str | None, str, str, str]]) -> None:
+    got = extract_statements(text)
+    assert [(s.mention.text if s.mention else None, s.cue, s.act, s.text) for s in got] == expected
 
 
 def test_pronoun_follows_last_speaker_not_last_name() -> None:

@@ -21,8 +21,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from .cuemodel import TOKEN, CueModel, load_cue_model, shape
+from .cuemodel import TOKEN, CueModel, load_cue_model, shape, stem
 from .frames import Frame, frame_for_cue
 from .lexicon import (
     CLAUSE_CUES,
@@ -33,11 +34,12 @@ from .lexicon import (
     PARTICIPLE_CUES,
     PRONOUNS,
     ROLE_COMPATIBLE,
+    SPEECH_CUE_STEMS,
     ROLE_NOUNS,
     TITLE_WORDS,
     trie_pattern,
 )
-from .model import Article, Mention, Span, Statement, StatementKind
+from .model import Article, Mention, Span, Statement, StatementAct, StatementKind
 from .names import (
     NAME_RUN,
     NAME_TOKEN,
@@ -163,6 +165,9 @@ RULE_CONFIDENCE: dict[str, float] = {
 MENTION_FACTOR = {"name": 1.0, "organization": 0.95, "role": 0.9, "pronoun": 0.85, "anonymous": 0.8}
 
 
+StatementScope = Literal["speech", "all"]
+
+
 @dataclass(slots=True)
 class _Found:
     """A statement before speaker resolution."""
@@ -176,6 +181,7 @@ class _Found:
     me: int
     rule: str
     probability: float = 1.0  # of the cue, when the learned detector found it
+    act: StatementAct = "speech"
 
 
 class SpeakerResolver:
@@ -390,15 +396,36 @@ def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 class StatementStage:
-    """Finds statements in the body and resolves their speakers."""
+    """Finds statements in the body and resolves their speakers.
+
+    ``scope`` is "speech" (statements made: said, written, published) or "all" (also the stances
+    PolNeAR annotates: beliefs, intentions, findings).
+    """
 
     name = "statements"
     needs = ("body", "paragraphs", "title")
     adds = ("statements",)
 
+    def __init__(self, scope: StatementScope = "speech") -> None:
+        self.scope = scope
+
     def __call__(self, article: Article) -> Article:
-        article.statements = extract_statements(article.body, article.paragraphs, article.title)
+        found = extract_statements(article.body, article.paragraphs, article.title)
+        article.statements = found if self.scope == "all" else [s for s in found if in_speech_record(s)]
         return article
+
+
+def in_speech_record(s: Statement) -> bool:
+    """Whether a statement belongs in the record of speech (scope "speech").
+
+    A wrong speaker is worse than no statement: a statement found around a learned cue is kept only
+    when it reports speech and its speaker is a name, or a description the article resolves to one.
+    """
+    if s.act != "speech":
+        return False
+    if not s.rule.startswith("learned"):
+        return True
+    return s.mention is not None and s.mention.kind in ("name", "role") and s.speaker is not None
 
 
 def _paragraph_spans(body: str, paragraphs: list[Span]) -> list[tuple[int, int]]:
@@ -447,7 +474,11 @@ def extract_statements(
                     ):
                         f.cs = pending_open.start  # a quotation that ran over several paragraphs
                     pending_open = None
-                    out.append(_make(body, masked, f, quotes, resolver))
+                    # A learned cue's subject may be any noun phrase ("the agreement shows …"): only a
+                    # name is remembered as the speaker later pronouns refer to.
+                    out.append(_make(body, masked, f, quotes, resolver, remember=not f.rule.startswith("learned")))
+                    if f.rule.startswith("learned") and out[-1].mention and out[-1].mention.kind == "name":
+                        resolver.spoke(out[-1].mention)
                 continue
             uncovered = [q for q in squotes if not _is_label(masked, q)]
             if not uncovered:
@@ -542,8 +573,9 @@ class _LearnedCues:
             fr = frame_for_cue(self.masked, spans, low, shapes, h)
             if fr is None or any(_overlap(fr, f) >= 0.5 for f in taken + out):
                 continue
-            out.append(_Found(fr.cs, fr.ce, self.masked[fr.cue_start : fr.cue_end], fr.cue_start, fr.cue_end,
-                              fr.ms, fr.me, fr.rule, p))
+            act: StatementAct = "speech" if stem(low[h]) in SPEECH_CUE_STEMS else "stance"
+            cue = self.masked[fr.cue_start : fr.cue_end]
+            out.append(_Found(fr.cs, fr.ce, cue, fr.cue_start, fr.cue_end, fr.ms, fr.me, fr.rule, p, act))
         return out
 
 
@@ -610,6 +642,7 @@ def _make(
         rule=rule,
         cue_start=f.cue_start,
         cue_end=f.cue_end,
+        act=f.act,
     )
 
 

@@ -266,3 +266,16 @@ def trie_pattern(words: tuple[str, ...] | list[str]) -> str:
         return body
 
     return "(?:" + emit(root) + ")"
+
+# Stems (see cuemodel.stem) of cues that report a speech act: something said, written or published.
+# Learned cues outside this list report a stance (beliefs, intentions, findings: "wants", "thinks",
+# "the poll shows"), which PolNeAR annotates and a record of statements may leave out.
+SPEECH_CUE_STEMS: frozenset[str] = frozenset(
+    """say said sai tell told add note writ wrote tweet post claim insist argu announc declar stress warn
+    explain stat ask repli reply respond acknowledg admit deni deny confirm suggest accus call urg predict
+    promis vow pledg report describ criticiz criticis prais accord cit quot recall continu conclud
+    complain blast slam attack mock assert emphasiz emphasis underlin underscor remark observ propos
+    demand threaten question charg dismiss condemn denounc defend testifi testify comment recount boast
+    joke quipp lament conced counter contend maintain reiterat reveal disclos assur affirm highlight hint
+    speculat estimat mention refer point""".split()
+)  # Topic-only acts ("discussed", "talked about", "rejected the plan", "endorsed") are stances.

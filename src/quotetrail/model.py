@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 StatementKind = Literal["direct", "indirect", "mixed"]
+StatementAct = Literal["speech", "stance"]
 EntityType = Literal["person", "organization", "place"]
 
 
@@ -57,6 +58,9 @@ class Statement:
     rule: str
     cue_start: int | None = None
     cue_end: int | None = None
+    # "speech": something said, written or published; "stance": a belief, intention or finding
+    # attributed to the source ("Trump wants …", "the poll shows …").
+    act: StatementAct = "speech"
 
 
 @dataclass(slots=True)
@@ -156,6 +160,7 @@ def statement_to_record(s: Statement) -> dict[str, Any]:
         "cue_end": s.cue_end,
         "mention_kind": m.kind if m else None,
         "resolution": m.evidence if m else None,
+        "act": s.act,
     }
 
 

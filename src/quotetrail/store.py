@@ -229,6 +229,12 @@ _SCHEMA_V2 = (
     "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
 )
 
+# Version 3: whether a statement reports speech or a stance (belief, intention, finding).
+_SCHEMA_V3: tuple[str, ...] = (
+    "ALTER TABLE statements ADD COLUMN act TEXT NOT NULL DEFAULT 'speech'",
+    "CREATE INDEX statements_act ON statements(act)",
+)
+
 
 def _executor(statements: tuple[str, ...]) -> Callable[[sqlite3.Connection], None]:
     def migrate(conn: sqlite3.Connection) -> None:
@@ -240,10 +246,12 @@ def _executor(statements: tuple[str, ...]) -> Callable[[sqlite3.Connection], Non
 
 # MIGRATIONS[i] brings a store from schema version i to i + 1.
 #   1: the tables and their indexes;
-#   2: the full-text indexes over statements and articles, built from the rows already there.
+#   2: the full-text indexes over statements and articles, built from the rows already there;
+#   3: the statement's act (speech or stance).
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _executor(_SCHEMA_V1),
     _executor(_SCHEMA_V2),
+    _executor(_SCHEMA_V3),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -507,8 +515,8 @@ class Store:
             """
             INSERT INTO statements (article_id, position, text, start, end, kind, cue, cue_start, cue_end,
                 speaker, speaker_mention, mention_start, mention_end, mention_kind, mention_resolved,
-                mention_evidence, confidence, rule)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                mention_evidence, confidence, rule, act)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 (
@@ -529,6 +537,7 @@ class Store:
                     ),
                     s.confidence,
                     s.rule,
+                    s.act,
                 )
                 for position, s in enumerate(article.statements)
             ],
@@ -797,6 +806,7 @@ def _statement_from_row(s: sqlite3.Row) -> Statement:
         rule=s["rule"],
         cue_start=s["cue_start"],
         cue_end=s["cue_end"],
+        act=s["act"],
     )
 
 
