@@ -58,7 +58,8 @@ def make_toy_stages(profile: Any) -> list[Stage]:
     return [toy_clean, toy_statements]
 
 
-def toy_analysis() -> Analysis:
+def toy_analysis(scope: str = "speech") -> Analysis:
+    """Stands in for :func:`quotetrail.api.default_analysis` (the toy stages have no scope)."""
     return Analysis(make_stages=make_toy_stages, make_profiler=CountingProfiler)
 
 

@@ -135,7 +135,7 @@ def main() -> int:
     ap.add_argument("--l2", type=float, default=1e-4)
     ap.add_argument("--rate", type=float, default=0.2)
     ap.add_argument("--min-feature-count", type=int, default=3)
-    ap.add_argument("--prune", type=float, default=0.02, help="drop weights smaller than this")
+    ap.add_argument("--prune", type=float, default=0.05, help="drop weights smaller than this")
     a = ap.parse_args()
     train = list(sentences(a.shared / "polnear.train.jsonl.gz"))
     dev = list(sentences(a.shared / "polnear.dev.jsonl.gz"))
@@ -156,7 +156,11 @@ def main() -> int:
     model.threshold = best[1]
     model.meta = {
         "trained_by": "training/train_cue_model.py "
-        + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(a).items() if k not in ("shared", "out", "dry_run")),
+        + " ".join(
+            f"--{k.replace('_', '-')} {v}"
+            for k, v in vars(a).items()
+            if k not in ("shared", "out", "dry_run")
+        ),
         "data": "PolNeAR train (polnear.train.jsonl.gz, 840 articles); threshold chosen on dev by cue F1",
         "dev_cue_f1": round(best[0], 3),
         "gate_words": len(gate),

@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from .cuemodel import TOKEN, CueModel, load_cue_model, shape, stem
 from .frames import Frame, frame_for_cue
@@ -34,12 +33,12 @@ from .lexicon import (
     PARTICIPLE_CUES,
     PRONOUNS,
     ROLE_COMPATIBLE,
-    SPEECH_CUE_STEMS,
     ROLE_NOUNS,
+    SPEECH_CUE_STEMS,
     TITLE_WORDS,
     trie_pattern,
 )
-from .model import Article, Mention, Span, Statement, StatementAct, StatementKind
+from .model import Article, Mention, Span, Statement, StatementAct, StatementKind, StatementScope
 from .names import (
     NAME_RUN,
     NAME_TOKEN,
@@ -163,9 +162,6 @@ RULE_CONFIDENCE: dict[str, float] = {
 }
 # A speaker reached through a pronoun or description is less certain than a name.
 MENTION_FACTOR = {"name": 1.0, "organization": 0.95, "role": 0.9, "pronoun": 0.85, "anonymous": 0.8}
-
-
-StatementScope = Literal["speech", "all"]
 
 
 @dataclass(slots=True)
@@ -476,7 +472,9 @@ def extract_statements(
                     pending_open = None
                     # A learned cue's subject may be any noun phrase ("the agreement shows …"): only a
                     # name is remembered as the speaker later pronouns refer to.
-                    out.append(_make(body, masked, f, quotes, resolver, remember=not f.rule.startswith("learned")))
+                    out.append(
+                        _make(body, masked, f, quotes, resolver, remember=not f.rule.startswith("learned"))
+                    )
                     if f.rule.startswith("learned") and out[-1].mention and out[-1].mention.kind == "name":
                         resolver.spoke(out[-1].mention)
                 continue

@@ -70,6 +70,15 @@ CleanOption = Annotated[bool, typer.Option("--clean", help=option_help("clean_js
 StrictOption = Annotated[bool, typer.Option("--strict", help=option_help("strict"))]
 WorkersOption = Annotated[int, typer.Option("--workers", min=1, help=option_help("workers"))]
 MaxBytesOption = Annotated[int, typer.Option("--max-input-bytes", min=1, help=option_help("max_input_bytes"))]
+
+
+class Scope(StrEnum):
+    speech = "speech"
+    all = "all"
+
+
+DEFAULT_SCOPE = Scope(DEFAULTS.scope)
+ScopeOption = Annotated[Scope, typer.Option("--scope", help=option_help("scope"))]
 DbOption = Annotated[Path, typer.Option("--db", help=option_help("db"), dir_okay=False)]
 
 
@@ -171,9 +180,12 @@ def extract(
     strict: StrictOption = DEFAULTS.strict,
     workers: WorkersOption = DEFAULTS.workers,
     max_input_bytes: MaxBytesOption = DEFAULTS.max_input_bytes,
+    scope: ScopeOption = DEFAULT_SCOPE,
 ) -> None:
     """Analyse inputs and write one JSON object per article (no database needed)."""
-    settings = Settings(workers=workers, clean_jsonl=clean, strict=strict, max_input_bytes=max_input_bytes)
+    settings = Settings(
+        workers=workers, clean_jsonl=clean, strict=strict, max_input_bytes=max_input_bytes, scope=scope.value
+    )
     console = _stderr()
     if output is None:
         _utf8_stdout()
@@ -201,10 +213,16 @@ def analyze(
     strict: StrictOption = DEFAULTS.strict,
     workers: WorkersOption = DEFAULTS.workers,
     max_input_bytes: MaxBytesOption = DEFAULTS.max_input_bytes,
+    scope: ScopeOption = DEFAULT_SCOPE,
 ) -> None:
     """Analyse inputs into the database; articles already stored are not analysed again."""
     settings = Settings(
-        db=db, workers=workers, clean_jsonl=clean, strict=strict, max_input_bytes=max_input_bytes
+        db=db,
+        workers=workers,
+        clean_jsonl=clean,
+        strict=strict,
+        max_input_bytes=max_input_bytes,
+        scope=scope.value,
     )
     console = _stderr()
     with _progress(console, print_skips=False) as observer:

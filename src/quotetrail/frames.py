@@ -42,8 +42,7 @@ _STOP_AFTER_COMMA = frozenset(
     "according citing said says added noted".split()
 )
 _STOP_AFTER_AND = frozenset(
-    "said says added noted told called urged warned argued insisted claimed asked he she they we "
-    "i".split()
+    "said says added noted told called urged warned argued insisted claimed asked he she they we i".split()
 )
 # Verbs of telling and asking whose object is the addressee, not the content.
 _ADDRESSEE_VERBS = frozenset(
@@ -108,8 +107,13 @@ def _content_end(low: list[str], i: int) -> int:
         tok, nxt = low[j], low[j + 1]
         if (
             tok == ";"
-            or (tok in (",", "—", "–", "-") and (nxt in _STOP_AFTER_COMMA or nxt == "and" and j + 2 < end
-                                                and low[j + 2] in _STOP_AFTER_AND))
+            or (
+                tok in (",", "—", "–", "-")
+                and (
+                    nxt in _STOP_AFTER_COMMA
+                    or (nxt == "and" and j + 2 < end and low[j + 2] in _STOP_AFTER_AND)
+                )
+            )
             or (tok == "and" and nxt in _STOP_AFTER_AND and j > i + 2)
             or (tok == "," and nxt == "as" and low[j + 2 : j + 3] == ["reported"])
         ):
@@ -128,7 +132,7 @@ def _ends_clause(low: list[str], k: int) -> bool:
     j = k - 1
     while j >= 0 and low[j] in _QUOTE_MARKS:
         j -= 1
-    return j >= 1 and low[j] in (",", MASK, "?", "!", "—", "–") or (j == 0 and low[0] == MASK)
+    return (j >= 1 and low[j] in (",", MASK, "?", "!", "—", "–")) or (j == 0 and low[0] == MASK)
 
 
 def _trim_commas(low: list[str], k: int) -> int:
@@ -152,7 +156,7 @@ def _content_start(low: list[str], i: int, addressee: bool) -> int:
             return k
         if tok == ":":
             return k + 1
-        if tok == "," and k > i or (not addressee and tok in _COMPLEMENTISERS and k > i):
+        if (tok == "," and k > i) or (not addressee and tok in _COMPLEMENTISERS and k > i):
             break
         if addressee and tok in _COMPLEMENTISERS:
             return k
@@ -186,9 +190,9 @@ def _speaker_before(low: list[str], shapes: list[str], h: int, lo: int) -> tuple
             depth += 1
         elif tok == "(":
             depth -= 1
-        elif depth == 0 and (not _is_word(tok) and tok not in (".", "’", "'", "-", "&")):
-            break
-        elif depth == 0 and tok in _LEFT_BARRIERS:
+        elif (depth == 0 and (not _is_word(tok) and tok not in (".", "’", "'", "-", "&"))) or (
+            depth == 0 and tok in _LEFT_BARRIERS
+        ):
             break
         k -= 1
     start = k + 1
@@ -206,7 +210,7 @@ def _speaker_before(low: list[str], shapes: list[str], h: int, lo: int) -> tuple
 
 
 def _in_relative_clause(low: list[str], h: int) -> bool:
-    """"what she described as …", "than officials said": the cue belongs to a relative clause."""
+    """ "what she described as …", "than officials said": the cue belongs to a relative clause."""
     j = h - 1
     while j >= 0 and low[j] in _BETWEEN_SPEAKER_AND_CUE:
         j -= 1
@@ -220,23 +224,23 @@ def _in_relative_clause(low: list[str], h: int) -> bool:
 
 
 def _subject_with_apposition(low: list[str], j: int, lo: int) -> tuple[int, int] | None:
-    """"Dean, a medical doctor, said": the phrase before the first comma of the subject."""
+    """ "Dean, a medical doctor, said": the phrase before the first comma of the subject."""
     k = j - 1
     while k >= lo and j - k <= 30 and low[k] not in (";", ":", MASK) and low[k] not in _LEFT_BARRIERS:
         k -= 1
-    if k >= lo and (j - k > 30 or low[k] not in _LEFT_BARRIERS and k > lo):
+    if k >= lo and (j - k > 30 or (low[k] not in _LEFT_BARRIERS and k > lo)):
         return None
     start = k + 1
     end = start
     while end < j and low[end] != ",":
         end += 1
-    if end == start or end == j or not _is_word(low[start]):
+    if end in (start, j) or not _is_word(low[start]):
         return None
     return start, min(end, start + 10)
 
 
 def _clause_subject(low: list[str], shapes: list[str], j: int, lo: int) -> tuple[int, int] | None:
-    """"Cruz exhorted Republicans … and said …": the pronoun or first capitalised phrase of the clause."""
+    """ "Cruz exhorted Republicans … and said …": the pronoun or first capitalised phrase of the clause."""
     if low[lo] in _PRONOUN_SUBJECTS:
         return lo, lo + 1
     k = lo
@@ -286,10 +290,14 @@ def frame_for_cue(
         if c_end < n and low[c_end] == "to":
             c_end += 1
         return _according(spans, low, shapes, h, c_end)
-    if c_end < n and head not in _ADDRESSEE_VERBS and (
-        low[c_end] in _CUE_PARTICLES
-        or (low[c_end] == "to" and head in _TO_HEADS)
-        or (low[c_end] in _NON_SPEECH_PARTICLES and head not in _SPEECH_HEADS)
+    if (
+        c_end < n
+        and head not in _ADDRESSEE_VERBS
+        and (
+            low[c_end] in _CUE_PARTICLES
+            or (low[c_end] == "to" and head in _TO_HEADS)
+            or (low[c_end] in _NON_SPEECH_PARTICLES and head not in _SPEECH_HEADS)
+        )
     ):
         c_end += 1
     cue_s, cue_e = chars(h, c_end)
@@ -302,8 +310,10 @@ def frame_for_cue(
             k += 1
         if k >= n or low[k] in _SENTENCE_PUNCT:
             after = k
-    rest_is_tail = after >= n or low[after] in _SENTENCE_PUNCT or (
-        low[after] in _TRAILING_ADJUNCT_OPENERS and "that" not in low[after:] and MASK not in low[after:]
+    rest_is_tail = (
+        after >= n
+        or low[after] in _SENTENCE_PUNCT
+        or (low[after] in _TRAILING_ADJUNCT_OPENERS and "that" not in low[after:] and MASK not in low[after:])
     )
     subj = _speaker_before(low, shapes, h, 0)
     if subj is not None and rest_is_tail:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 StatementKind = Literal["direct", "indirect", "mixed"]
 StatementAct = Literal["speech", "stance"]
+StatementScope = Literal["speech", "all"]
 EntityType = Literal["person", "organization", "place"]
 
 

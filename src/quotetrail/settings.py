@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .model import StatementScope
+
 # 20 MB: over 250 times the longest record of the 37,554 in bench/news/allsides.jsonl.gz (78 kB of
 # JSON; 6.5 kB on average) and well above saved news pages with inline scripts (1–3 MB), yet small
 # enough that a stray video, database dump or log file is refused before it is read into memory.
@@ -48,6 +50,14 @@ class Settings:
             "Largest text/HTML file, JSONL line or WARC record read, in bytes; larger ones are skipped."
         ),
     )
+    scope: StatementScope = field(
+        default="speech",
+        metadata=_help(
+            "Statements kept: 'speech' (said, written, published, with a resolved speaker where a learned "
+            "cue found them) or 'all' (also beliefs, intentions and findings, and unnamed sources, as "
+            "PolNeAR annotates them)."
+        ),
+    )
     commit_every: int = field(
         default=50,
         metadata=_help(
@@ -61,6 +71,8 @@ class Settings:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
         if self.max_input_bytes < 1:
             raise ValueError(f"max_input_bytes must be positive, got {self.max_input_bytes}")
+        if self.scope not in ("speech", "all"):
+            raise ValueError(f"scope must be 'speech' or 'all', got {self.scope!r}")
         if self.commit_every < 1:
             raise ValueError(f"commit_every must be at least 1, got {self.commit_every}")
 

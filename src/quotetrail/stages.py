@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from .model import StatementScope
 from .pipeline import Stage, check_stages
 
 
-def default_stages(profile: object | None = None) -> list[Stage]:
+def default_stages(profile: object | None = None, scope: StatementScope = "speech") -> list[Stage]:
     """clean → metadata → statements → quantities → cited sources → entities.
 
     ``profile`` is the corpus profile built by :class:`quotetrail.clean.CorpusProfiler` over the
     inputs of a run (page chrome that recurs across articles of one source); None cleans each
-    article on its own evidence only.
+    article on its own evidence only. ``scope`` is the statements kept: "speech" or "all" (see
+    :class:`quotetrail.attribution.StatementStage`).
     """
     from .attribution import StatementStage
     from .clean import Cleaner, CorpusProfile
@@ -22,7 +24,7 @@ def default_stages(profile: object | None = None) -> list[Stage]:
     stages: list[Stage] = [
         Cleaner(profile if isinstance(profile, CorpusProfile) else None),
         metadata_stage,
-        StatementStage(),
+        StatementStage(scope),
         quantities_stage,
         cited_sources_stage,
         entities_stage,
