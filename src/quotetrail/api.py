@@ -16,6 +16,7 @@ many items to expect (for a progress bar).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import pickle
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from .ingest import SkipReason, iter_inputs
-from .model import Article, SkippedInput, article_to_record
+from .model import Article, SkippedInput, StatementScope, article_to_record
 from .pipeline import Stage, run_pool, run_stages
 from .report import Report, build_report
 from .settings import Settings
@@ -55,12 +56,12 @@ class Analysis:
     make_profiler: Callable[[], Profiler] | None = None
 
 
-def default_analysis() -> Analysis:
+def default_analysis(scope: StatementScope = "speech") -> Analysis:
     """The full quotetrail analysis: corpus profile, then clean → metadata → statements → …"""
     from .clean import CorpusProfiler
     from .stages import default_stages
 
-    return Analysis(make_stages=default_stages, make_profiler=CorpusProfiler)
+    return Analysis(make_stages=functools.partial(default_stages, scope=scope), make_profiler=CorpusProfiler)
 
 
 class RunObserver:
@@ -131,7 +132,7 @@ def _analysed_items(
     observer: RunObserver | None,
     is_known: Callable[[str], bool] | None,
 ) -> Iterator[Article | SkippedInput | AlreadyStored]:
-    analysis = analysis or default_analysis()
+    analysis = analysis or default_analysis(settings.scope)
     observer = observer or RunObserver()
     inputs = iter_inputs(paths, clean_jsonl=settings.clean_jsonl, max_input_bytes=settings.max_input_bytes)
     if analysis.make_profiler is None:

@@ -267,6 +267,7 @@ def trie_pattern(words: tuple[str, ...] | list[str]) -> str:
 
     return "(?:" + emit(root) + ")"
 
+
 # Stems (see cuemodel.stem) of cues that report a speech act: something said, written or published.
 # Learned cues outside this list report a stance (beliefs, intentions, findings: "wants", "thinks",
 # "the poll shows"), which PolNeAR annotates and a record of statements may leave out.
