@@ -535,20 +535,12 @@ class _LearnedCues:
 
     def __init__(self, masked: str, model: CueModel) -> None:
         self.model = model
-        self.spans: list[tuple[int, int]] = []
-        self.low: list[str] = []
-        self.starts: list[int] = []
-        gated: list[int] = []
+        matches = list(TOKEN.finditer(masked))
+        self.spans = [m.span() for m in matches]
+        self.starts = [m.start() for m in matches]
+        self.low = [m.group().lower() for m in matches]
         gate = model.gate
-        for m in TOKEN.finditer(masked):
-            tok = m.group()
-            low = tok.lower()
-            if low in gate:
-                gated.append(m.start())
-            self.spans.append(m.span())
-            self.starts.append(m.start())
-            self.low.append(low)
-        self.gated = gated
+        self.gated = [start for start, w in zip(self.starts, self.low, strict=True) if w in gate]
         self.masked = masked
 
     def any_in(self, start: int, end: int) -> bool:
@@ -562,8 +554,9 @@ class _LearnedCues:
         spans, low = self.spans[a:b], self.low[a:b]
         shapes = [shape(self.masked[s]) for s, _ in spans]
         out: list[_Found] = []
+        gate = self.model.gate
         for h, (hs, _) in enumerate(spans):
-            if any(f.cue_start <= hs < f.cue_end for f in taken + out):
+            if low[h] not in gate or any(f.cue_start <= hs < f.cue_end for f in taken + out):
                 continue
             p = self.model.probability(low, shapes, h)
             if p < self.model.threshold:

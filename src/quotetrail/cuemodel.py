@@ -17,6 +17,7 @@ Tokens are taken from the *masked* text (:func:`segment.mask_quotes`): a quotati
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -53,6 +54,7 @@ def shape(token: str) -> str:
     return "P"
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude lemma that folds the inflections of a reporting verb ("says", "saying" → "say")."""
     for suffix in ("ing", "ied", "ies", "ed", "es", "s"):
