@@ -406,7 +406,9 @@ class StatementStage:
         self.scope = scope
 
     def __call__(self, article: Article) -> Article:
-        found = extract_statements(article.body, article.paragraphs, article.title)
+        found = extract_statements(
+            article.body, article.paragraphs, article.title, speech_only=self.scope == "speech"
+        )
         article.statements = found if self.scope == "all" else [s for s in found if in_speech_record(s)]
         return article
 
@@ -431,7 +433,11 @@ def _paragraph_spans(body: str, paragraphs: list[Span]) -> list[tuple[int, int]]
 
 
 def extract_statements(
-    body: str, paragraphs: list[Span] | None = None, title: str | None = None, use_model: bool = True
+    body: str,
+    paragraphs: list[Span] | None = None,
+    title: str | None = None,
+    use_model: bool = True,
+    speech_only: bool = False,
 ) -> list[Statement]:
     """All statements of one article body, in reading order."""
     paras = _paragraph_spans(body, paragraphs or [])
@@ -446,7 +452,7 @@ def extract_statements(
     # One pass over the whole text for cues; sentences are only split where a cue or quote is.
     cues = list(_CUE.finditer(masked))
     cue_starts = [c.start() for c in cues]
-    learned = _LearnedCues(masked, load_cue_model()) if use_model else None
+    learned = _LearnedCues(masked, load_cue_model(), speech_only) if use_model else None
     nominal = _NOMINAL_HINT.search(masked) is not None
     out: list[Statement] = []
     pending_open: Quote | None = None  # an unclosed quotation waiting for its attribution
@@ -533,13 +539,15 @@ class _LearnedCues:
     of the sentence already covers it (its cue, or most of its content).
     """
 
-    def __init__(self, masked: str, model: CueModel) -> None:
+    def __init__(self, masked: str, model: CueModel, speech_only: bool) -> None:
         self.model = model
         matches = list(TOKEN.finditer(masked))
         self.spans = [m.span() for m in matches]
         self.starts = [m.start() for m in matches]
         self.low = [m.group().lower() for m in matches]
-        gate = model.gate
+        # A record of speech has no use for stance cues ("wants", "shows"): they are not even scored.
+        gate = model.speech_gate if speech_only else model.gate
+        self.gate = gate
         self.gated = [start for start, w in zip(self.starts, self.low, strict=True) if w in gate]
         self.masked = masked
 
@@ -554,7 +562,7 @@ class _LearnedCues:
         spans, low = self.spans[a:b], self.low[a:b]
         shapes = [shape(self.masked[s]) for s, _ in spans]
         out: list[_Found] = []
-        gate = self.model.gate
+        gate = self.gate
         for h, (hs, _) in enumerate(spans):
             if low[h] not in gate or any(f.cue_start <= hs < f.cue_end for f in taken + out):
                 continue

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .lexicon import SPEECH_CUE_STEMS
 from .segment import MASK
 
 # A masked quotation interior, a word (with inner apostrophes, hyphens and dots: "don't", "U.S."),
@@ -106,7 +107,7 @@ def cue_features(low: list[str], shapes: list[str], i: int) -> list[str]:
     return feats
 
 
-@dataclass(slots=True)
+@dataclass
 class CueModel:
     """The gate and the weights of the cue detector."""
 
@@ -115,6 +116,11 @@ class CueModel:
     bias: float
     threshold: float
     meta: dict[str, object]
+
+    @functools.cached_property
+    def speech_gate(self) -> frozenset[str]:
+        """The gate words that report speech (:data:`lexicon.SPEECH_CUE_STEMS`)."""
+        return frozenset(w for w in self.gate if stem(w) in SPEECH_CUE_STEMS)
 
     def probability(self, low: list[str], shapes: list[str], i: int) -> float:
         """How likely token ``i`` is the head of a reporting cue (0 for words outside the gate)."""
