@@ -309,3 +309,15 @@ def test_real_articles_keep_spans_and_stay_sparse() -> None:
                 assert q.low is not None and q.high is not None and q.low <= q.high
                 assert not years.match(q.text)
     assert total > 400  # real news is full of counts; finding almost none would be a regression
+
+
+def test_stage_credits_speakers_as_attribute_quantities_does() -> None:
+    # The stage sets speakers on the quantities it has just found; attribute_quantities copies them.
+    text = '"Nusra has some 1,500 militants there," Lavrov said, while 300 fighters left.'
+    outer = Statement(text[:70], 0, 70, "indirect", "said", "Someone", None, 0.5, "test")
+    inner = Statement(text[1:38], 1, 38, "direct", "said", "Sergey Lavrov", None, 0.9, "test")
+    found = find_quantities(text)
+    attributed = attribute_quantities(found, [outer, inner])
+    assert all(q.speaker is None for q in found)  # the function leaves its input alone
+    article = Article(id="q", source="q", raw_text=text, body=text, statements=[outer, inner])
+    assert quantities_stage(article).quantities == attributed

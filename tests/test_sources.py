@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quotetrail.model import Article
-from quotetrail.sources import cited_source_names, cited_sources_stage, find_cited_sources
+from quotetrail.sources import (
+    _CREDIT_NAMES,
+    _CREDITS,
+    _alternation,
+    cited_source_names,
+    cited_sources_stage,
+    find_cited_sources,
+)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -186,3 +194,19 @@ def test_real_articles_keep_spans() -> None:
                 assert c.start is not None and text[c.start : c.end] == c.evidence
                 assert c.source.split()[0] not in {"A", "After", "As", "In", "Meanwhile"}
     assert total > 100  # US news cites outlets constantly; finding almost none would be a regression
+
+
+# Wire credits are found by two patterns, one per opening character; together they find what one
+# pattern with both alternatives finds.
+_ONE_CREDIT_PATTERN = re.compile(
+    rf"\((?P<paren>{_alternation(_CREDIT_NAMES)})\)|/(?P<slash>{_alternation(_CREDIT_NAMES)})/(?!\w)"
+)
+_CREDIT_PIECES = [*_CREDIT_NAMES, "(", ")", "/", " ", "x", "Smith", "-", "\n", "Getty"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CREDIT_PIECES), max_size=16).map("".join))
+def test_credit_patterns_find_what_one_pattern_finds(text: str) -> None:
+    one = [(m.start(), m.end()) for m in _ONE_CREDIT_PATTERN.finditer(text)]
+    two = sorted((m.start(), m.end()) for pattern in _CREDITS for m in pattern.finditer(text))
+    assert two == one

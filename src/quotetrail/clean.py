@@ -31,7 +31,7 @@ The title line (the first heading-like paragraph of the text) is taken out of th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final, Literal
 from urllib.parse import urlsplit
@@ -43,6 +43,7 @@ from .text import (
     ends_with_ellipsis,
     fold_line,
     line_hash,
+    line_hashes,
     paragraph_lines,
     word_count,
 )
@@ -336,14 +337,39 @@ class LineVerdict:
     reason: str | None = None
 
 
+# Verdicts are immutable, so each possible one is built once: a frozen dataclass costs more to construct
+# than most of the tests that decide it, and every paragraph of every article gets one.
+_PROSE: Final = LineVerdict("prose")
+_SENTENCE: Final = LineVerdict("sentence")
+_SHORT: Final = LineVerdict("short")
+_TEASER: Final = LineVerdict("teaser")
+_CHROME: Final[dict[str, LineVerdict]] = {
+    reason: LineVerdict("chrome", reason)
+    for reason in (
+        *_WHOLE_LINE_CHROME,
+        *_EMBEDDED_CHROME,
+        "date-line",
+        "signature",
+        "byline",
+        "inline-link",
+        "icon-sprite",
+        "image-caption",
+    )
+}
+# By the regex group name (underscores) that matched, as ``lastgroup`` reports it.
+_WHOLE_LINE_VERDICTS: Final = {name.replace("-", "_"): _CHROME[name] for name in _WHOLE_LINE_CHROME}
+_SECTION_VERDICTS: Final = {name.replace("-", "_"): LineVerdict("section", name) for name in _SECTION_MARKERS}
+
+
 def _active_embedded(lowered: str) -> _EmbeddedGroups:
-    """The embedded-chrome groups whose stems occur somewhere in the (lower-cased) text."""
+    """The embedded-chrome groups whose stems occur somewhere in the (lower-cased) text, each with only
+    the stems that occur: a paragraph of the text cannot hold a stem the whole text lacks, so its own
+    test (in _classify) need not look for the others."""
     active = []
-    for group in _EMBEDDED:
-        for stem in group[1]:
-            if stem in lowered:
-                active.append(group)
-                break
+    for reason, stems, pattern in _EMBEDDED:
+        present = tuple(stem for stem in stems if stem in lowered)
+        if present:
+            active.append((reason, present, pattern))
     return tuple(active)
 
 
@@ -400,46 +426,45 @@ def _classify(line: str, n_words: int, embedded: _EmbeddedGroups, icon_at: int |
         lowered = line.lower()
         section = _SECTION_RE.match(lowered)
         if section is not None and section.lastgroup is not None:
-            return LineVerdict("section", section.lastgroup.replace("_", "-"))
+            return _SECTION_VERDICTS[section.lastgroup]
         whole = _WHOLE_LINE_RE.match(lowered)
         if whole is not None and whole.lastgroup is not None:
-            return LineVerdict("chrome", whole.lastgroup.replace("_", "-"))
+            return _WHOLE_LINE_VERDICTS[whole.lastgroup]
         if _DIGIT_RE.search(line) and _DATE_ONLY_RE.match(line):
-            return LineVerdict("chrome", "date-line")
+            return _CHROME["date-line"]
         if n_words <= 6 and ("/" in line or "." in line) and _SIGNATURE_RE.match(line):
-            return LineVerdict("chrome", "signature")
+            return _CHROME["signature"]
         if _is_byline(line):
-            return LineVerdict("chrome", "byline")
+            return _CHROME["byline"]
         if _BRACKET_TAG_RE.search(line):
-            return LineVerdict("chrome", "inline-link")
+            return _CHROME["inline-link"]
     if icon_at == 0:
-        return LineVerdict("chrome", "icon-sprite")
+        return _CHROME["icon-sprite"]
     if n_words <= CAPTION_MAX_WORDS and _ends_with_credit(line):
-        return LineVerdict("chrome", "image-caption")
-    if embedded:
+        return _CHROME["image-caption"]
+    if embedded and n_words <= EMBEDDED_CHROME_MAX_WORDS:
         lowered = line.lower()
         for reason, stems, pattern in embedded:
-            if (
-                n_words <= EMBEDDED_CHROME_MAX_WORDS
-                and any(stem in lowered for stem in stems)
-                and pattern.search(line)
-            ):
-                return LineVerdict("chrome", reason)
+            for stem in stems:
+                if stem in lowered:
+                    if pattern.search(line):
+                        return _CHROME[reason]
+                    break
     if ends_with_ellipsis(line) and TEASER_MIN_WORDS <= n_words <= TEASER_MAX_WORDS:
-        return LineVerdict("teaser")
+        return _TEASER
     finished = ends_sentence(line)
     if n_words >= PROSE_MIN_WORDS and finished:
-        return LineVerdict("prose")
+        return _PROSE
     if n_words >= PROSE_UNFINISHED_MIN_WORDS:
         capitalised = len(_CAPITALISED_RE.findall(line))
         if capitalised >= n_words * CAPITALISED_LIST_SHARE or (
             n_words >= UNPUNCTUATED_LIST_MIN_WORDS and not _SENTENCE_INSIDE_RE.search(line)
         ):
-            return LineVerdict("teaser")
-        return LineVerdict("prose")
+            return _TEASER
+        return _PROSE
     if n_words >= SENTENCE_MIN_WORDS and finished:
-        return LineVerdict("sentence")
-    return LineVerdict("short")
+        return _SENTENCE
+    return _SHORT
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -495,7 +520,20 @@ class _Para:
     kind: LineKind
     reason: str | None
     words: int
-    recurring: bool = False
+    # The source's recurring-line test until the line has been tested (see `recurring`); None when there
+    # is nothing to test (no corpus profile, or the line is chrome on its own evidence).
+    recurring_test: Callable[[str], bool] | None = None
+    known_recurring: bool = False
+
+    @property
+    def recurring(self) -> bool:
+        """Whether the line recurs in other articles of the source. Tested when first asked: the test
+        folds and hashes the line, and only short, sentence and teaser lines and the paragraphs at the
+        article's edges are asked (long prose in between never is)."""
+        if self.recurring_test is not None:
+            self.known_recurring = self.recurring_test(self.line.text)
+            self.recurring_test = None
+        return self.known_recurring
 
 
 @dataclass(slots=True)
@@ -508,16 +546,15 @@ class _Cluster:
 
 def _paragraphs(text: str, is_recurring: Callable[[str], bool] | None) -> list[_Para]:
     embedded = _active_embedded(text.lower())
+    # A line without "icon" has no icon sprite; most texts have none at all, so their lines skip the test.
+    may_have_icons = "icon" in text
     out: list[_Para] = []
     for ln in paragraph_lines(text):
-        cut = _icon_run_start(ln.text)
+        cut = _icon_run_start(ln.text) if may_have_icons else None
         if not cut:  # the common case: one paragraph, no icon sprite glued to it
             n_words = word_count(ln.text)
             v = _classify(ln.text, n_words, embedded, cut)
-            para = _Para(ln, v.kind, v.reason, n_words)
-            if is_recurring is not None and v.kind != "chrome" and is_recurring(ln.text):
-                _mark_recurring(para)
-            out.append(para)
+            out.append(_Para(ln, v.kind, v.reason, n_words, is_recurring if v.kind != "chrome" else None))
             continue
         pieces = [ln]
         if cut:  # an icon sprite glued to the end of a paragraph: split it off
@@ -530,10 +567,7 @@ def _paragraphs(text: str, is_recurring: Callable[[str], bool] | None) -> list[_
             n_words = word_count(piece.text)
             icon_at = cut if len(pieces) == 1 else (0 if n else None)
             v = _classify(piece.text, n_words, embedded, icon_at)
-            para = _Para(piece, v.kind, v.reason, n_words)
-            if is_recurring is not None and v.kind != "chrome" and is_recurring(piece.text):
-                _mark_recurring(para)
-            out.append(para)
+            out.append(_Para(piece, v.kind, v.reason, n_words, is_recurring if v.kind != "chrome" else None))
     _mark_numbered_lists(out)
     if is_recurring is not None:
         _settle_recurring(out)
@@ -542,15 +576,11 @@ def _paragraphs(text: str, is_recurring: Callable[[str], bool] | None) -> list[_
     return out
 
 
-def _mark_recurring(para: _Para) -> None:
-    para.recurring = True
-
-
 def _settle_recurring(paras: list[_Para]) -> None:
     """Lines seen in several articles of the source are chrome, except a template subheading ("What
     happens next") above body text; recurring prose is only trimmed at the article's edges."""
     for i, p in enumerate(paras):
-        if not p.recurring or p.kind not in ("short", "teaser", "sentence"):
+        if p.kind not in ("short", "teaser", "sentence") or not p.recurring:
             continue
         nxt = paras[i + 1] if i + 1 < len(paras) else None
         if not _is_heading(p, nxt):
@@ -700,9 +730,8 @@ def _article_range(paras: list[_Para], clusters: list[_Cluster], title_at: int |
 
 
 def _is_lead_in(p: _Para) -> bool:
-    if p.recurring:
-        return False
-    return p.kind in ("prose", "sentence") or (p.kind == "short" and p.words >= STANDFIRST_MIN_WORDS)
+    lead_in_kind = p.kind in ("prose", "sentence") or (p.kind == "short" and p.words >= STANDFIRST_MIN_WORDS)
+    return lead_in_kind and not p.recurring
 
 
 def _looks_like_headline(line: str) -> bool:
@@ -711,6 +740,9 @@ def _looks_like_headline(line: str) -> bool:
 
 
 TITLE_SEARCH_PARAS = 8  # the title is among the first paragraphs that are not chrome
+# Characters past the hint's length at which a long paragraph is cut before folding (see _says_title):
+# enough that the folded prefix is rarely shorter than the hint (whitespace runs shrink when folded).
+TITLE_PREFIX_SLACK = 16
 
 
 def _title_index(paras: list[_Para], title_hint: str | None) -> int | None:
@@ -719,10 +751,7 @@ def _title_index(paras: list[_Para], title_hint: str | None) -> int | None:
         # The input names its title: the title line is the paragraph that says it, if any.
         hint = fold_line(title_hint)
         for i, p in enumerate(paras[:TITLE_SEARCH_PARAS]):
-            line = fold_line(p.line.text)
-            if line == hint or (
-                len(line) >= len(hint) // 2 and (line.startswith(hint) or hint.startswith(line))
-            ):
+            if _says_title(p.line.text, hint):
                 return i
         return None
     for i, p in enumerate(paras[:TITLE_SEARCH_PARAS]):
@@ -734,6 +763,24 @@ def _title_index(paras: list[_Para], title_hint: str | None) -> int | None:
             return None
         return i
     return None
+
+
+def _says_title(text: str, hint: str) -> bool:
+    """Whether a paragraph is the title ``hint`` (folded): the same line, or one of the two starts with
+    the other and the paragraph is at least half as long.
+
+    The first paragraphs are often long, and only their beginning can match, so a long paragraph is
+    folded up to a space past the hint's length: folding treats text on either side of a space
+    independently, so the folded paragraph starts with that folded prefix, a space and more text.
+    """
+    cut = text.find(" ", len(hint) + TITLE_PREFIX_SLACK)
+    if cut > 0:
+        prefix = fold_line(text[:cut])
+        if len(prefix) >= len(hint):
+            # The whole folded paragraph is longer than the hint and starts with ``prefix``.
+            return prefix.startswith(hint)
+    line = fold_line(text)
+    return line == hint or (len(line) >= len(hint) // 2 and (line.startswith(hint) or hint.startswith(line)))
 
 
 def _is_heading(p: _Para, nxt: _Para | None) -> bool:
@@ -995,12 +1042,8 @@ class CorpusProfiler:
     def add(self, article: Article) -> None:
         source = source_key(article)
         self._articles[source] = self._articles.get(source, 0) + 1
-        seen: set[int] = set()
-        for ln in _raw_lines(article.raw_text):
-            if len(ln) <= PROFILE_MAX_LINE_CHARS:
-                seen.add(line_hash(ln))
         counts = self._counts
-        for h in seen:
+        for h in line_hashes(article.raw_text, PROFILE_MAX_LINE_CHARS):
             key = (source, h)
             counts[key] = counts.get(key, 0) + 1
         if len(counts) > self._max_entries:
@@ -1020,13 +1063,6 @@ class CorpusProfiler:
             if n >= PROFILE_MIN_ARTICLES and n >= total * PROFILE_MIN_SHARE:
                 recurring.setdefault(source, set()).add(h)
         return CorpusProfile({s: frozenset(v) for s, v in recurring.items()})
-
-
-def _raw_lines(text: str) -> Iterable[str]:
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            yield stripped
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -381,20 +381,25 @@ def _words_to_number(words: str) -> tuple[float, int]:
     return value, 0
 
 
+# The groups of each endpoint of _CANDIDATE, fetched in one call.
+_ENDPOINT_GROUPS = {
+    name: tuple(f"{name}_{part}" for part in ("cur", "digits", "abbr", "scale", "words", "half", "pct"))
+    for name in ("a", "b")
+}
+
+
 def _parse_endpoint(match: re.Match[str], name: str) -> _Value | None:
     """The value of endpoint ``name`` ("a" or "b") of a candidate match."""
-    symbol = match[f"{name}_cur"]
+    symbol, digits, abbreviation, scale_word, words, half, percent = match.group(*_ENDPOINT_GROUPS[name])
     currency = _CURRENCY_SYMBOLS.get(symbol.strip().lower()) if symbol else None
     year_like = False
-    digits = match[f"{name}_digits"]
     if digits:
         if len(digits) > _MAX_DIGITS:
             return None  # an identifier or a phone number, not an amount
         base = float(digits.replace(",", ""))
-        abbreviation = match[f"{name}_abbr"]
         if abbreviation and currency is None:
             return None  # "10m", "5k": metres or a race distance, not millions or thousands
-        scale = (match[f"{name}_scale"] or abbreviation or "").lower()
+        scale = (scale_word or abbreviation or "").lower()
         if scale == "dozen":
             base, exponent = base * 12, 0
         else:
@@ -402,11 +407,11 @@ def _parse_endpoint(match: re.Match[str], name: str) -> _Value | None:
         year_like = len(digits) == 4 and not exponent and _YEAR_RANGE[0] <= base < _YEAR_RANGE[1]
         spelled = False
     else:
-        base, exponent = _words_to_number(match[f"{name}_words"])
+        base, exponent = _words_to_number(words)
         spelled = True
-    if match[f"{name}_half"]:
+    if half:
         base += 0.5 / 10**exponent
-    return _Value(base, exponent, currency, bool(match[f"{name}_pct"]), spelled, year_like)
+    return _Value(base, exponent, currency, bool(percent), spelled, year_like)
 
 
 def _scaled_pair(first: _Value, second: _Value) -> tuple[float, float]:
@@ -853,16 +858,24 @@ def _make(
 
 def attribute_quantities(quantities: Sequence[Quantity], statements: Sequence[Statement]) -> list[Quantity]:
     """Each quantity with the speaker of the narrowest statement whose span contains it (else None)."""
-    spans = sorted((s.end - s.start, s.start, s.end, s.speaker) for s in statements)  # narrowest first
-    attributed: list[Quantity] = []
-    for q in quantities:
-        speaker = next((who for _, start, end, who in spans if start <= q.start and q.end <= end), None)
-        attributed.append(Quantity(q.text, q.start, q.end, q.low, q.high, q.unit, q.qualifier, speaker))
+    attributed = [
+        Quantity(q.text, q.start, q.end, q.low, q.high, q.unit, q.qualifier, q.speaker) for q in quantities
+    ]
+    _credit_speakers(attributed, statements)
     return attributed
+
+
+def _credit_speakers(quantities: Sequence[Quantity], statements: Sequence[Statement]) -> None:
+    """Set each quantity's speaker: that of the narrowest statement whose span contains it (else None)."""
+    spans = sorted((s.end - s.start, s.start, s.end, s.speaker) for s in statements)  # narrowest first
+    for q in quantities:
+        q.speaker = next((who for _, start, end, who in spans if start <= q.start and q.end <= end), None)
 
 
 @stage(needs=("body", "statements"), adds=("quantities",))
 def quantities_stage(article: Article) -> Article:
     """Fill ``Article.quantities`` from the cleaned body, crediting each to the speaker claiming it."""
-    article.quantities = attribute_quantities(find_quantities(article.body), article.statements)
+    quantities = find_quantities(article.body)
+    _credit_speakers(quantities, article.statements)  # the quantities are new: no copy needed
+    article.quantities = quantities
     return article

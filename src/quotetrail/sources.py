@@ -272,8 +272,13 @@ _CUE_ALTERNATION = _cue_alternation()
 _CUE_SCAN = re.compile(rf"[\s(“\"‘'—–,;:](?P<cue>{_CUE_ALTERNATION})\b")
 _CUE_AT_START = re.compile(rf"(?P<cue>{_CUE_ALTERNATION})\b")
 # Wire credits: "WASHINGTON (AP) —", "MOSCOW, October 21. /TASS/.", but not a photo credit "Smith/AFP/Getty".
-_CREDIT = re.compile(
-    rf"\((?P<paren>{_alternation(_CREDIT_NAMES)})\)|/(?P<slash>{_alternation(_CREDIT_NAMES)})/(?!\w)"
+# Two patterns, each opening with one literal character, which the regex engine skips to at memchr speed;
+# one pattern opening with either character has the engine test every character of the body against the
+# pair (0.04 against 0.01 ms on an average allsides article). Their matches never overlap, as no credit
+# name holds a bracket or a slash.
+_CREDITS = (
+    re.compile(rf"\((?P<name>{_alternation(_CREDIT_NAMES)})\)"),
+    re.compile(rf"/(?P<name>{_alternation(_CREDIT_NAMES)})/(?!\w)"),
 )
 _CUE_KINDS: dict[str, str] = {
     " ".join(p.split()): "before" for p in _CUES_BEFORE.replace("\n", "").split("|")
@@ -396,7 +401,7 @@ def find_cited_sources(text: str, own_outlet: str | None = None) -> list[CitedSo
     if at_start is not None:
         cues.insert(0, at_start)
     candidates = [_read_cue(text, cue) for cue in cues]
-    candidates += [_read_credit(text, credit) for credit in _CREDIT.finditer(text)]
+    candidates += [_read_credit(text, credit) for pattern in _CREDITS for credit in pattern.finditer(text)]
     found: list[CitedSource] = []
     last_end = -1
     for cited in sorted(
@@ -427,7 +432,7 @@ def _own_names(outlet: str | None) -> set[str]:
 def _read_credit(text: str, match: re.Match[str]) -> CitedSource | None:
     if match.start() > 0 and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "/"):
         return None  # "Brendan Smialowski/AFP/Getty Images": a photo credit
-    source = _ALIASES[match["paren"] or match["slash"]]
+    source = _ALIASES[match["name"]]
     return CitedSource(source, match.group(0), match.start(), match.end())
 
 
@@ -453,13 +458,15 @@ def _read_name_after_cue(text: str, cue_start: int, cue_end: int, plain_with: bo
     if phrase is None:
         return None
     pre, post = phrase["pre"], phrase["post"]
-    found = _outlet(phrase["name"], described=bool(pre or post), after_the=bool(phrase["the"]))
-    if found is None:
-        return None
     if plain_with and not (
         (post and post in _MEDIUM_DESCRIPTORS) or (pre and _last_words(pre) & _MEDIUM_DESCRIPTORS)
     ):
-        return None  # a plain "with CNN" is a partnership or a meeting, not a citation
+        # A plain "with CNN" is a partnership or a meeting, not a citation. Tested before the name is
+        # judged: "with" is the commonest cue, and this settles most of them without that work.
+        return None
+    found = _outlet(phrase["name"], described=bool(pre or post), after_the=bool(phrase["the"]))
+    if found is None:
+        return None
     end = phrase.end() if found.whole else phrase.start("name") + found.length
     return CitedSource(found.source, text[cue_start:end], cue_start, end)
 
