@@ -22,7 +22,6 @@ import gzip
 import json
 import math
 import random
-import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -31,7 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from quotetrail.cuemodel import CUE_AUXILIARIES, CueModel, cue_features, sentence_tokens  # noqa: E402
+from quotetrail.attribution import paragraph_spans  # noqa: E402
+from quotetrail.cuemodel import CUE_AUXILIARIES, TOKEN, CueModel, cue_features, sentence_tokens  # noqa: E402
 from quotetrail.segment import find_quotes, mask_quotes, split_sentences  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "bench" / "quotes"
@@ -48,9 +48,9 @@ def cue_heads(article: dict) -> set[int]:
         cue = q.get("cue")
         if not cue:
             continue
-        for m in re.finditer(r"\w+(?:[’'\-.]\w+)*|[^\w\s]", text[cue["start"] : cue["end"]]):
+        for m in TOKEN.finditer(text, cue["start"], cue["end"]):
             if m.group().lower() not in CUE_AUXILIARIES:
-                heads.add(cue["start"] + m.start())
+                heads.add(m.start())
                 break
     return heads
 
@@ -61,7 +61,7 @@ def sentences(path: Path) -> Iterator[Sentence]:
             article = json.loads(line)
             text = article["text"]
             heads = cue_heads(article)
-            paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+            paras = paragraph_spans(text, [])
             quotes = [q for s, e in paras for q in find_quotes(text, s, e)]
             masked = mask_quotes(text, quotes)
             for ps, pe in paras:

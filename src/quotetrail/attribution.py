@@ -421,12 +421,18 @@ def in_speech_record(s: Statement) -> bool:
     """
     if s.act != "speech":
         return False
-    if not s.rule.startswith("learned"):
+    if not _is_learned(s.rule):
         return True
     return s.mention is not None and s.mention.kind in ("name", "role") and s.speaker is not None
 
 
-def _paragraph_spans(body: str, paragraphs: list[Span]) -> list[tuple[int, int]]:
+def _is_learned(rule: str) -> bool:
+    """Whether the statement was found around a cue of the learned detector (see :mod:`frames`)."""
+    return rule.startswith("learned-")
+
+
+def paragraph_spans(body: str, paragraphs: list[Span]) -> list[tuple[int, int]]:
+    """The paragraphs' offsets, or the body's non-empty lines when the article has none recorded."""
     if paragraphs:
         return [(p.start, p.end) for p in paragraphs]
     return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", body) if m.group().strip()]
@@ -440,7 +446,7 @@ def extract_statements(
     speech_only: bool = False,
 ) -> list[Statement]:
     """All statements of one article body, in reading order."""
-    paras = _paragraph_spans(body, paragraphs or [])
+    paras = paragraph_spans(body, paragraphs or [])
     quotes: list[Quote] = []
     para_quotes: list[list[Quote]] = []
     for s, e in paras:
@@ -478,10 +484,8 @@ def extract_statements(
                     pending_open = None
                     # A learned cue's subject may be any noun phrase ("the agreement shows …"): only a
                     # name is remembered as the speaker later pronouns refer to.
-                    out.append(
-                        _make(body, masked, f, quotes, resolver, remember=not f.rule.startswith("learned"))
-                    )
-                    if f.rule.startswith("learned") and out[-1].mention and out[-1].mention.kind == "name":
+                    out.append(_make(body, masked, f, quotes, resolver, remember=not _is_learned(f.rule)))
+                    if _is_learned(f.rule) and out[-1].mention and out[-1].mention.kind == "name":
                         resolver.spoke(out[-1].mention)
                 continue
             uncovered = [q for q in squotes if not _is_label(masked, q)]
@@ -569,7 +573,7 @@ class _LearnedCues:
             p = self.model.probability(low, shapes, h)
             if p < self.model.threshold:
                 continue
-            fr = frame_for_cue(self.masked, spans, low, shapes, h)
+            fr = frame_for_cue(spans, low, shapes, h)
             if fr is None or any(_overlap(fr, f) >= 0.5 for f in taken + out):
                 continue
             act: StatementAct = "speech" if stem(low[h]) in SPEECH_CUE_STEMS else "stance"

@@ -74,10 +74,9 @@ _SOURCE_ENDERS = frozenset(
     "there it he she they we is are was were has have had will would can could may might".split()
 )
 _DETERMINERS = frozenset("the a an this that these those his her their its our my your some many".split())
-_INVERTED_SUBJECT_OPENERS = _DETERMINERS | frozenset("he she they it we i".split())
 # Adjuncts that may follow a trailing cue without making it a leading one ("…, Cruz said on Monday").
 _TRAILING_ADJUNCT_OPENERS = frozenset(
-    "on in at during after before from to with via through while when as in last this earlier later "
+    "on in at during after before from to with via through while when as last this earlier later "
     "yesterday today recently according citing referring speaking adding separately again".split()
 )
 _SENTENCE_PUNCT = frozenset(".!?…")
@@ -165,11 +164,17 @@ def _content_start(low: list[str], i: int, addressee: bool) -> int:
     return i
 
 
-def _speaker_before(low: list[str], shapes: list[str], h: int, lo: int) -> tuple[int, int] | None:
-    """Token range of the noun phrase that ends right before the cue head ``h``."""
+def _before_auxiliaries(low: list[str], h: int, lo: int) -> int:
+    """Index of the last token before cue head ``h`` that is not an auxiliary or adverb ("has also")."""
     j = h - 1
     while j >= lo and low[j] in _BETWEEN_SPEAKER_AND_CUE:
         j -= 1
+    return j
+
+
+def _speaker_before(low: list[str], shapes: list[str], h: int, lo: int) -> tuple[int, int] | None:
+    """Token range of the noun phrase that ends right before the cue head ``h``."""
+    j = _before_auxiliaries(low, h, lo)
     if j < lo:
         return None
     if low[j] == ",":
@@ -211,9 +216,7 @@ def _speaker_before(low: list[str], shapes: list[str], h: int, lo: int) -> tuple
 
 def _in_relative_clause(low: list[str], h: int) -> bool:
     """ "what she described as …", "than officials said": the cue belongs to a relative clause."""
-    j = h - 1
-    while j >= 0 and low[j] in _BETWEEN_SPEAKER_AND_CUE:
-        j -= 1
+    j = _before_auxiliaries(low, h, 0)
     # The subject is at most a few words ("what the Russian top diplomat called …").
     for k in range(j, max(-1, j - 5), -1):
         if low[k] in _RELATIVE_OPENERS:
@@ -254,7 +257,7 @@ def _clause_subject(low: list[str], shapes: list[str], j: int, lo: int) -> tuple
     return (k, end) if end > k and k - lo <= 4 else None
 
 
-def _speaker_after(low: list[str], shapes: list[str], i: int, hi: int) -> tuple[int, int] | None:
+def _speaker_after(low: list[str], i: int, hi: int) -> tuple[int, int] | None:
     """Token range of the noun phrase that starts at ``i`` (inverted or "according to" source)."""
     if i >= hi or not _is_word(low[i]):
         return None
@@ -267,7 +270,6 @@ def _speaker_after(low: list[str], shapes: list[str], i: int, hi: int) -> tuple[
 
 
 def frame_for_cue(
-    masked: str,
     spans: list[tuple[int, int]],
     low: list[str],
     shapes: list[str],
@@ -289,7 +291,7 @@ def frame_for_cue(
     if head == "according":
         if c_end < n and low[c_end] == "to":
             c_end += 1
-        return _according(spans, low, shapes, h, c_end)
+        return _according(spans, low, h, c_end)
     if (
         c_end < n
         and head not in _ADDRESSEE_VERBS
@@ -326,7 +328,7 @@ def frame_for_cue(
                 return Frame(cs, ce, cue_s, cue_e, m0, m1, "learned-trailing")
     # Inverted: "<content>,” said X." / "…, says the minister."
     if subj is None and _ends_clause(low, h):
-        inv = _speaker_after(low, shapes, c_end, n)
+        inv = _speaker_after(low, c_end, n)
         if inv is not None and (inv[1] >= n or low[inv[1]] in _SENTENCE_PUNCT or low[inv[1]] == ","):
             cend = _trim_commas(low, h)
             if cend >= 1:
@@ -356,11 +358,9 @@ def frame_for_cue(
     return Frame(cs, ce, cue_s, cue_e, m0, m1, "learned-leading")
 
 
-def _according(
-    spans: list[tuple[int, int]], low: list[str], shapes: list[str], h: int, c_end: int
-) -> Frame | None:
+def _according(spans: list[tuple[int, int]], low: list[str], h: int, c_end: int) -> Frame | None:
     n = len(low)
-    src = _speaker_after(low, shapes, c_end, n)
+    src = _speaker_after(low, c_end, n)
     if src is None or low[src[0]] in ("our", "my"):
         return None  # "according to our records": the reporter's own evidence, not a source
     cue_s, cue_e = spans[h][0], spans[c_end - 1][1]
