@@ -11,7 +11,12 @@ many items to expect (for a progress bar).
 - :func:`extract` writes the output contract (:func:`quotetrail.model.article_to_record`) as JSON Lines;
 - :func:`analyze` stores the analysis; articles already stored (same content hash) are not analysed
   again, and articles are committed in small batches so a killed run loses at most one batch;
-- :func:`report` summarises a store.
+- :func:`report` summarises a store;
+- :func:`link` runs the cross-article pass (:mod:`quotetrail.linking`) over a store, which
+  :func:`analyze` also does at the end of a run unless ``Settings.link`` is False;
+- the questions asked of a linked store — :func:`speakers`, :func:`said`, :func:`search`,
+  :func:`echoes`, :func:`stories`, :func:`timeline`, :func:`claims` — come from
+  :mod:`quotetrail.queries`, and :func:`export` from :mod:`quotetrail.export`.
 """
 
 from __future__ import annotations
@@ -29,9 +34,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from .export import ExportFormat, export
 from .ingest import SkipReason, iter_inputs
+from .linking import LinkObserver, LinkSummary
+from .linking import link as _link_store
 from .model import Article, SkippedInput, StatementScope, article_to_record
 from .pipeline import Stage, run_pool, run_stages
+from .queries import (
+    NotLinkedError,
+    UnknownNameError,
+    claims,
+    echoes,
+    find_entities,
+    said,
+    search,
+    speakers,
+    stories,
+    story_of_each_article,
+    timeline,
+)
 from .report import Report, build_report
 from .settings import Settings
 from .store import Store
@@ -96,6 +117,7 @@ class RunSummary:
     already_present: int = 0  # analyze: articles the store already held
     with_errors: int = 0  # analysed articles on which a stage reported an error
     skipped: Counter[str] = field(default_factory=Counter)  # skipped inputs by reason
+    link: LinkSummary | None = None  # analyze: the cross-article pass that followed, if it ran
 
     @property
     def skipped_total(self) -> int:
@@ -122,6 +144,7 @@ class RunSummary:
             "with_errors": self.with_errors,
             "skipped": dict(sorted(self.skipped.items())),
             "skipped_total": self.skipped_total,
+            "link": self.link.to_dict() if self.link is not None else None,
         }
 
 
@@ -293,8 +316,10 @@ def analyze(
     *,
     analysis: Analysis | None = None,
     observer: RunObserver | None = None,
+    link_observer: LinkObserver | None = None,
 ) -> RunSummary:
-    """Analyse ``paths`` into the store at ``db`` (default: ``settings.db``); see the module docs."""
+    """Analyse ``paths`` into the store at ``db`` (default: ``settings.db``), then link the whole store
+    (unless ``settings.link`` is False); see the module docs."""
     settings = settings or Settings()
     summary = RunSummary()
     with Store.open(db if db is not None else settings.db) as store:
@@ -313,7 +338,20 @@ def analyze(
                 store.commit()
                 uncommitted = 0
         store.commit()
+        if settings.link:
+            summary.link = _link_store(store, aliases=settings.aliases, observer=link_observer)
     return summary
+
+
+def link(
+    db: str | os.PathLike[str],
+    *,
+    aliases: str | os.PathLike[str] | None = None,
+    observer: LinkObserver | None = None,
+) -> LinkSummary:
+    """Run the cross-article pass over the store at ``db`` (FileNotFoundError if there is none)."""
+    with Store.open(db, create=False) as store:
+        return _link_store(store, aliases=aliases, observer=observer)
 
 
 def _store_article(store: Store, article: Article, summary: RunSummary) -> None:
@@ -331,6 +369,36 @@ def _store_article(store: Store, article: Article, summary: RunSummary) -> None:
         summary.stored += 1
     else:  # the same text twice in one run
         summary.already_present += 1
+
+
+__all__ = [
+    "AlreadyStored",
+    "Analysis",
+    "ExportFormat",
+    "LinkObserver",
+    "LinkSummary",
+    "NotLinkedError",
+    "RunError",
+    "RunObserver",
+    "RunSummary",
+    "UnknownNameError",
+    "analyze",
+    "claims",
+    "default_analysis",
+    "echoes",
+    "export",
+    "extract",
+    "find_entities",
+    "iter_analysed",
+    "link",
+    "report",
+    "said",
+    "search",
+    "speakers",
+    "stories",
+    "story_of_each_article",
+    "timeline",
+]
 
 
 def report(db: str | os.PathLike[str], *, limit: int | None = None) -> Report:

@@ -34,7 +34,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from . import __version__, api
+from . import __version__, api, cli_trail
+from .canon import AliasFileError
+from .cli_common import DEFAULTS, EXIT_FAILED, EXIT_SKIPPED, DbOption, fail, stderr, utf8_stdout
+from .cli_trail import AliasesOption
 from .model import SkippedInput
 from .report import render_report, report_to_dict
 from .settings import Settings, option_help
@@ -47,13 +50,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-# Option defaults come from the one declaration of the settings.
-DEFAULTS = Settings()
-
-# Exit statuses (see the module docs).
-EXIT_SKIPPED = 1
-EXIT_FAILED = 2
 
 # The progress bar appears only once a run has lasted this long: a quick run prints nothing extra.
 PROGRESS_DELAY_SECONDS = 1.0
@@ -79,12 +75,6 @@ class Scope(StrEnum):
 
 DEFAULT_SCOPE = Scope(DEFAULTS.scope)
 ScopeOption = Annotated[Scope, typer.Option("--scope", help=option_help("scope"))]
-DbOption = Annotated[Path, typer.Option("--db", help=option_help("db"), dir_okay=False)]
-
-
-def _stderr() -> Console:
-    # soft_wrap: a message naming a long path stays on one line, for grep.
-    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class _ProgressObserver(api.RunObserver):
@@ -144,20 +134,6 @@ def _skipped_line(summary: api.RunSummary) -> str:
     return f"{summary.skipped_total} inputs skipped" + (f" ({reasons})" if reasons else "")
 
 
-def _fail(console: Console, message: str) -> typer.Exit:
-    console.print(Text(f"error: {message}", style="bold red"))
-    return typer.Exit(EXIT_FAILED)
-
-
-def _utf8_stdout() -> None:
-    # The output contract is UTF-8 JSON Lines whatever the locale says.
-    if (
-        isinstance(sys.stdout, io.TextIOWrapper)
-        and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8"
-    ):
-        sys.stdout.reconfigure(encoding="utf-8")
-
-
 def _silence_stdout() -> None:
     # Python would otherwise report the broken pipe again when it flushes stdout at exit.
     try:
@@ -186,9 +162,9 @@ def extract(
     settings = Settings(
         workers=workers, clean_jsonl=clean, strict=strict, max_input_bytes=max_input_bytes, scope=scope.value
     )
-    console = _stderr()
+    console = stderr()
     if output is None:
-        _utf8_stdout()
+        utf8_stdout()
     with _progress(console, print_skips=True) as observer:
         try:
             summary = api.extract(paths, output, settings, observer=observer)
@@ -197,9 +173,9 @@ def extract(
             _silence_stdout()
             raise typer.Exit(EXIT_FAILED) from None
         except api.RunError as exc:
-            raise _fail(console, str(exc)) from exc
+            raise fail(console, str(exc)) from exc
         except OSError as exc:
-            raise _fail(console, f"cannot write {output}: {exc.strerror or exc}") from exc
+            raise fail(console, f"cannot write {output}: {exc.strerror or exc}") from exc
     console.print(Text(f"{summary.written} articles written; {_skipped_line(summary)}"))
     if strict and summary.skipped_total:
         raise typer.Exit(EXIT_SKIPPED)
@@ -214,8 +190,10 @@ def analyze(
     workers: WorkersOption = DEFAULTS.workers,
     max_input_bytes: MaxBytesOption = DEFAULTS.max_input_bytes,
     scope: ScopeOption = DEFAULT_SCOPE,
+    link: Annotated[bool, typer.Option("--link/--no-link", help=option_help("link"))] = DEFAULTS.link,
+    aliases: AliasesOption = DEFAULTS.aliases,
 ) -> None:
-    """Analyse inputs into the database; articles already stored are not analysed again."""
+    """Analyse inputs into the database (articles already stored are not analysed again), then link it."""
     settings = Settings(
         db=db,
         workers=workers,
@@ -223,13 +201,15 @@ def analyze(
         strict=strict,
         max_input_bytes=max_input_bytes,
         scope=scope.value,
+        link=link,
+        aliases=aliases,
     )
-    console = _stderr()
+    console = stderr()
     with _progress(console, print_skips=False) as observer:
         try:
             summary = api.analyze(paths, db, settings, observer=observer)
-        except (StoreError, api.RunError) as exc:
-            raise _fail(console, str(exc)) from exc
+        except (StoreError, api.RunError, AliasFileError) as exc:
+            raise fail(console, str(exc)) from exc
     out = Console(highlight=False, soft_wrap=True)
     out.print(Text(f"{summary.read} articles read from the inputs"))
     out.print(Text(f"{summary.stored} stored in {db}"))
@@ -237,6 +217,8 @@ def analyze(
     if summary.with_errors:
         out.print(Text(f"{summary.with_errors} analysed with stage errors (kept in the articles' errors)"))
     out.print(Text(_skipped_line(summary)))
+    if summary.link is not None:
+        out.print(Text(cli_trail.link_line(summary.link)))
     if strict and summary.skipped_total:
         raise typer.Exit(EXIT_SKIPPED)
 
@@ -255,15 +237,15 @@ def report(
     limit: Annotated[int, typer.Option("--limit", min=0, help="Rows per section at most (0: all).")] = 50,
 ) -> None:
     """Speakers ranked by statements, statements per outlet and date, and the skipped inputs."""
-    console = _stderr()
+    console = stderr()
     try:
         result = api.report(db, limit=limit or None)
     except FileNotFoundError as exc:
-        raise _fail(console, f"{exc}; create it with `quotetrail analyze PATH... --db {db}`") from exc
+        raise fail(console, f"{exc}; create it with `quotetrail analyze PATH... --db {db}`") from exc
     except StoreError as exc:
-        raise _fail(console, str(exc)) from exc
+        raise fail(console, str(exc)) from exc
     if format is ReportFormat.json:
-        _utf8_stdout()
+        utf8_stdout()
         sys.stdout.write(json.dumps(report_to_dict(result), ensure_ascii=False, indent=2) + "\n")
     else:
         render_report(result, Console(highlight=False))
@@ -282,3 +264,6 @@ def main(
     ] = False,
 ) -> None:
     """Who said what, when, where, as reported by whom."""
+
+
+cli_trail.register(app)

@@ -65,6 +65,20 @@ class Settings:
             "analyses, which the next run redoes."
         ),
     )
+    link: bool = field(
+        default=True,
+        metadata=_help(
+            "After storing, run the cross-article pass (stories, canonical speakers, echoes, claims) "
+            "over the whole database."
+        ),
+    )
+    aliases: Path | None = field(
+        default=None,
+        metadata=_help(
+            "TOML file of entity merges and splits for the cross-article pass; the database keeps it, "
+            "so later runs apply it without the option (an empty file clears it)."
+        ),
+    )
 
     def __post_init__(self) -> None:
         if self.workers < 1:

@@ -236,6 +236,119 @@ _SCHEMA_V3: tuple[str, ...] = (
 )
 
 
+# Version 4: the cross-article pass (:mod:`quotetrail.linking`). Everything here is derived from the
+# per-article tables and rebuilt by a link run, except the stories, which grow incrementally: an article
+# keeps the story it joined, and ``link_state`` holds the story index that new articles are matched
+# against (and the alias rules the last run used, so that a rerun respects them).
+_SCHEMA_V4: tuple[str, ...] = (
+    """
+    CREATE TABLE canonical_entities (
+        entity_key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('person', 'organization', 'place')),
+        names TEXT NOT NULL DEFAULT '[]',
+        aliases TEXT NOT NULL DEFAULT '[]',
+        evidence TEXT NOT NULL DEFAULT '[]',
+        statement_count INTEGER NOT NULL DEFAULT 0,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        first_published TEXT,
+        last_published TEXT
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX canonical_entities_ranking ON canonical_entities(statement_count DESC, article_count DESC)",
+    """
+    CREATE TABLE name_links (
+        article_id INTEGER NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        entity_key TEXT NOT NULL,
+        PRIMARY KEY (article_id, name)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX name_links_entity ON name_links(entity_key, article_id)",
+    "ALTER TABLE statements ADD COLUMN speaker_key TEXT",
+    "CREATE INDEX statements_speaker_key ON statements(speaker_key)",
+    """
+    CREATE TABLE stories (
+        story_id TEXT PRIMARY KEY,
+        title TEXT,
+        article_count INTEGER NOT NULL DEFAULT 0,
+        outlet_count INTEGER NOT NULL DEFAULT 0,
+        first_published TEXT,
+        last_published TEXT
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX stories_latest ON stories(last_published DESC)",
+    """
+    CREATE TABLE article_stories (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
+        story_id TEXT NOT NULL,
+        similarity REAL NOT NULL,
+        founded INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    "CREATE INDEX article_stories_story ON article_stories(story_id)",
+    """
+    CREATE TABLE echo_clusters (
+        echo_id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        statement_count INTEGER NOT NULL,
+        article_count INTEGER NOT NULL,
+        outlet_count INTEGER NOT NULL,
+        outlets TEXT NOT NULL DEFAULT '[]',
+        speakers TEXT NOT NULL DEFAULT '[]',
+        first_statement_id INTEGER NOT NULL,
+        first_article_id INTEGER NOT NULL,
+        first_published TEXT,
+        first_outlet TEXT,
+        citations TEXT NOT NULL DEFAULT '[]',
+        links TEXT NOT NULL DEFAULT '[]'
+    )
+    """,
+    "CREATE INDEX echo_clusters_outlets ON echo_clusters(outlet_count DESC, statement_count DESC)",
+    """
+    CREATE TABLE echo_members (
+        statement_id INTEGER PRIMARY KEY REFERENCES statements(statement_id) ON DELETE CASCADE,
+        echo_id INTEGER NOT NULL REFERENCES echo_clusters(echo_id) ON DELETE CASCADE,
+        position INTEGER NOT NULL
+    )
+    """,
+    "CREATE INDEX echo_members_cluster ON echo_members(echo_id, position)",
+    """
+    CREATE TABLE claim_groups (
+        claim_key TEXT PRIMARY KEY,
+        measure TEXT NOT NULL,
+        subject TEXT,
+        place TEXT,
+        value_count INTEGER NOT NULL,
+        first_published TEXT,
+        last_published TEXT,
+        flags TEXT NOT NULL DEFAULT '[]'
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX claim_groups_subject ON claim_groups(subject)",
+    "CREATE INDEX claim_groups_place ON claim_groups(place)",
+    """
+    CREATE TABLE claim_values (
+        quantity_id INTEGER PRIMARY KEY REFERENCES quantities(quantity_id) ON DELETE CASCADE,
+        claim_key TEXT NOT NULL REFERENCES claim_groups(claim_key) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        statement_id INTEGER,
+        speaker TEXT,
+        source TEXT,
+        stance TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX claim_values_group ON claim_values(claim_key, position)",
+    """
+    CREATE TABLE link_state (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL,
+        updated_at TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+)
+
+
 def _executor(statements: tuple[str, ...]) -> Callable[[sqlite3.Connection], None]:
     def migrate(conn: sqlite3.Connection) -> None:
         for sql in statements:
@@ -247,11 +360,13 @@ def _executor(statements: tuple[str, ...]) -> Callable[[sqlite3.Connection], Non
 # MIGRATIONS[i] brings a store from schema version i to i + 1.
 #   1: the tables and their indexes;
 #   2: the full-text indexes over statements and articles, built from the rows already there;
-#   3: the statement's act (speech or stance).
+#   3: the statement's act (speech or stance);
+#   4: the cross-article tables (canonical entities, stories, echoes, claims, link state).
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _executor(_SCHEMA_V1),
     _executor(_SCHEMA_V2),
     _executor(_SCHEMA_V3),
+    _executor(_SCHEMA_V4),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

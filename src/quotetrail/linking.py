@@ -1,0 +1,600 @@
+"""The cross-article pass: stories, canonical entities, echoes and claim histories over a whole store.
+
+Per-article analysis (:mod:`quotetrail.stages`) never looks beyond one article; this pass reads what
+the store holds and writes the tables of schema version 4 (see :mod:`quotetrail.store`). It runs in
+four steps, each a pure function of plain data from its own module, so that each can be tested and
+replaced on its own:
+
+1. **stories** (:mod:`quotetrail.stories`) — incremental: only articles without a story are matched,
+   against the story index kept in ``link_state``; an article never changes story afterwards;
+2. **canonical entities** (:mod:`quotetrail.canon`) — every article-level name (statement speakers,
+   entities) mapped to one corpus-level entity, with the user's alias rules applied;
+3. **echoes** (:mod:`quotetrail.echoes`) — statements carrying the same words or claim, with their
+   first appearance, outlets and the citation chain the articles state;
+4. **claims** (:mod:`quotetrail.claims`) — quantities grouped by what they count and where.
+
+Steps 2–4 are rebuilt from scratch on every run (they are derived data, and a rebuild is what makes
+a rerun idempotent and a new alias rule take effect everywhere); each step commits on its own, so a
+killed run leaves the previous results of the steps it did not reach.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .canon import AliasRules, Canon, NameUse, canonicalise, load_alias_file, parse_alias_text
+from .claims import ClaimGroup, QuantityUse, group_claims
+from .echoes import EchoInput, find_echoes
+from .segment import find_quotes, mask_quotes, split_sentences
+from .store import Store
+from .stories import StoryDoc, StoryIndex
+
+# link_state rows.
+_STORY_STATE = "stories"
+_ALIAS_STATE = "aliases"
+
+# Articles handed to the story index per call: bounds the bodies held in memory at once.
+_STORY_BATCH = 2000
+
+# Mentions worth keeping as a speaker's aliases; pronouns ("he") and anonymous sources are not names.
+_NAMING_MENTIONS = ("name", "role", "organization")
+
+
+class LinkObserver:
+    """Hooks a front end follows a link run with; each does nothing by default."""
+
+    def step(self, description: str) -> None:
+        """A step of the pass begins."""
+
+
+@dataclass(slots=True)
+class LinkSummary:
+    """What a link run did, with the seconds each step took."""
+
+    articles: int = 0
+    new_in_stories: int = 0  # articles matched to a story in this run
+    stories: int = 0
+    entities: int = 0
+    speakers: int = 0  # canonical entities that are the speaker of at least one statement
+    echo_clusters: int = 0
+    claim_groups: int = 0
+    story_index_rebuilt: str | None = None  # why the stored story index was dropped, if it was
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "new_in_stories": self.new_in_stories,
+            "stories": self.stories,
+            "entities": self.entities,
+            "speakers": self.speakers,
+            "echo_clusters": self.echo_clusters,
+            "claim_groups": self.claim_groups,
+            "story_index_rebuilt": self.story_index_rebuilt,
+            "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
+        }
+
+
+def link(
+    store: Store,
+    *,
+    aliases: str | os.PathLike[str] | None = None,
+    observer: LinkObserver | None = None,
+) -> LinkSummary:
+    """Run the cross-article pass over ``store``.
+
+    ``aliases`` is a user alias file (see :mod:`quotetrail.canon`); it is checked before anything is
+    written (a bad file raises :class:`quotetrail.canon.AliasFileError`) and kept in the store, so
+    later runs without the option apply the same rules. An empty file clears them.
+    """
+    observer = observer or LinkObserver()
+    rules = _alias_rules(store, aliases)
+    summary = LinkSummary()
+    conn = store.connection
+    summary.articles = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    clock = time.perf_counter()
+    observer.step("Stories")
+    _link_stories(store, summary)
+    summary.seconds["stories"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    observer.step("Entities")
+    canon = _link_entities(store, rules, summary)
+    summary.seconds["entities"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    observer.step("Echoes")
+    _link_echoes(store, summary)
+    summary.seconds["echoes"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    observer.step("Claims")
+    _link_claims(store, canon, summary)
+    summary.seconds["claims"] = time.perf_counter() - clock
+    return summary
+
+
+# --- state --------------------------------------------------------------------------------------------
+
+
+def _get_state(conn: sqlite3.Connection, name: str) -> bytes | None:
+    row = conn.execute("SELECT value FROM link_state WHERE name = ?", (name,)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def _set_state(conn: sqlite3.Connection, name: str, value: bytes) -> None:
+    conn.execute(
+        "INSERT INTO link_state(name, value, updated_at) VALUES (?, ?, datetime('now')) "
+        "ON CONFLICT(name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (name, value),
+    )
+
+
+def _alias_rules(store: Store, aliases: str | os.PathLike[str] | None) -> AliasRules | None:
+    conn = store.connection
+    if aliases is not None:
+        rules = load_alias_file(aliases)  # raises before anything is written
+        with store.transaction():
+            _set_state(conn, _ALIAS_STATE, Path(aliases).read_bytes())
+        return rules
+    stored = _get_state(conn, _ALIAS_STATE)
+    if stored is None:
+        return None
+    return parse_alias_text(stored.decode("utf-8"), origin="the alias rules stored in the database")
+
+
+# --- 1. stories ---------------------------------------------------------------------------------------
+
+
+def _link_stories(store: Store, summary: LinkSummary) -> None:
+    conn = store.connection
+    stored = _get_state(conn, _STORY_STATE)
+    index = StoryIndex()
+    if stored is not None:
+        try:
+            index = StoryIndex.from_bytes(stored)
+        except ValueError as exc:
+            # An index from an incompatible version (or damaged): start again rather than stop; every
+            # article is then matched afresh, which is what a first run would have done.
+            summary.story_index_rebuilt = str(exc)
+            with store.transaction():
+                conn.execute("DELETE FROM article_stories")
+    elif conn.execute("SELECT 1 FROM article_stories LIMIT 1").fetchone() is not None:
+        summary.story_index_rebuilt = "the story index was missing"
+        with store.transaction():
+            conn.execute("DELETE FROM article_stories")
+
+    names = _entity_names_by_article(conn, only_unassigned=True)
+    for batch in _batched(_unassigned_articles(conn), _STORY_BATCH):
+        docs = [
+            StoryDoc(
+                article=aid,
+                title=title,
+                body=body,
+                published=published,
+                outlet=outlet,
+                names=tuple(names.get(aid, ())),
+            )
+            for aid, title, body, published, outlet in batch
+        ]
+        assignments = index.add(docs)
+        with store.transaction():
+            conn.executemany(
+                "INSERT INTO article_stories(article_id, story_id, similarity, founded) VALUES (?, ?, ?, ?)",
+                [(a.article, a.story, a.similarity, int(a.founded)) for a in assignments],
+            )
+            # The index and the assignments commit together, so a killed run resumes where it stopped.
+            _set_state(conn, _STORY_STATE, index.to_bytes())
+        summary.new_in_stories += len(assignments)
+
+    with store.transaction():
+        conn.execute("DELETE FROM stories")
+        conn.execute(
+            """
+            INSERT INTO stories(story_id, title, article_count, outlet_count, first_published, last_published)
+            SELECT s.story_id,
+                (SELECT a2.title FROM article_stories AS s2 JOIN articles AS a2 USING (article_id)
+                 WHERE s2.story_id = s.story_id
+                 ORDER BY s2.founded DESC, a2.published IS NULL, a2.published, s2.article_id LIMIT 1),
+                COUNT(*), COUNT(DISTINCT a.outlet), MIN(a.published), MAX(a.published)
+            FROM article_stories AS s JOIN articles AS a USING (article_id)
+            GROUP BY s.story_id
+            """
+        )
+    summary.stories = int(conn.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
+
+
+def _unassigned_articles(
+    conn: sqlite3.Connection,
+) -> Iterator[tuple[int, str | None, str, str | None, str | None]]:
+    # Chronological, so that a story is founded by its earliest article; dateless articles last.
+    yield from conn.execute(
+        """
+        SELECT a.article_id, a.title, a.body, a.published, a.outlet FROM articles AS a
+        WHERE NOT EXISTS (SELECT 1 FROM article_stories AS s WHERE s.article_id = a.article_id)
+        ORDER BY a.published IS NULL, a.published, a.article_id
+        """
+    )
+
+
+def _entity_names_by_article(
+    conn: sqlite3.Connection, *, only_unassigned: bool = False
+) -> dict[int, list[str]]:
+    where = (
+        "WHERE NOT EXISTS (SELECT 1 FROM article_stories AS s WHERE s.article_id = e.article_id)"
+        if only_unassigned
+        else ""
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for aid, name in conn.execute(
+        f"SELECT e.article_id, e.name FROM entities AS e {where} ORDER BY e.article_id, e.position"
+    ):
+        names[aid].append(name)
+    return names
+
+
+def _batched(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- 2. canonical entities ----------------------------------------------------------------------------
+
+
+def _link_entities(store: Store, rules: AliasRules | None, summary: LinkSummary) -> Canon:
+    conn = store.connection
+    story_of = dict(conn.execute("SELECT article_id, story_id FROM article_stories"))
+    uses: list[NameUse] = []
+    for aid, name, type_, aliases in conn.execute("SELECT article_id, name, type, aliases FROM entities"):
+        uses.append(NameUse(name, type_, aid, tuple(json.loads(aliases)), story_of.get(aid)))
+    for aid, speaker, count, mentions in conn.execute(
+        f"""
+        SELECT article_id, speaker, COUNT(*),
+            json_group_array(speaker_mention)
+                FILTER (WHERE mention_kind IN ({_placeholders(_NAMING_MENTIONS)}))
+        FROM statements WHERE speaker IS NOT NULL GROUP BY article_id, speaker
+        """,
+        _NAMING_MENTIONS,
+    ):
+        surface = tuple(sorted({m for m in json.loads(mentions) if m}))
+        uses.append(NameUse(speaker, None, aid, surface, story_of.get(aid), count))
+    canon = canonicalise(uses, rules)
+
+    links: list[tuple[int, str, str]] = []
+    seen: set[tuple[int, str]] = set()
+    for use in uses:
+        if (use.article, use.name) in seen:
+            continue
+        seen.add((use.article, use.name))
+        entity = canon.entity_for(use.name, use.article, use.type)
+        if entity is not None:
+            links.append((use.article, use.name, entity.key))
+
+    with store.transaction():
+        conn.execute("DELETE FROM name_links")
+        conn.execute("DELETE FROM canonical_entities")
+        conn.executemany(
+            "INSERT INTO canonical_entities(entity_key, name, type, names, aliases, evidence) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (e.key, e.name, e.type, _dumps(e.names), _dumps(e.aliases), _dumps(e.evidence))
+                for e in canon.entities
+            ],
+        )
+        conn.executemany("INSERT INTO name_links(article_id, name, entity_key) VALUES (?, ?, ?)", links)
+        conn.execute(
+            """
+            UPDATE statements SET speaker_key = (
+                SELECT n.entity_key FROM name_links AS n
+                WHERE n.article_id = statements.article_id AND n.name = statements.speaker
+            )
+            """
+        )
+        conn.execute(
+            """
+            WITH spoken AS (
+                SELECT speaker_key AS k, COUNT(*) AS n FROM statements
+                WHERE speaker_key IS NOT NULL GROUP BY speaker_key
+            ), seen AS (
+                SELECT n.entity_key AS k, COUNT(DISTINCT n.article_id) AS articles,
+                    MIN(a.published) AS first, MAX(a.published) AS last
+                FROM name_links AS n JOIN articles AS a USING (article_id) GROUP BY n.entity_key
+            )
+            UPDATE canonical_entities SET
+                statement_count = COALESCE((SELECT n FROM spoken WHERE k = entity_key), 0),
+                article_count = COALESCE((SELECT articles FROM seen WHERE k = entity_key), 0),
+                first_published = (SELECT first FROM seen WHERE k = entity_key),
+                last_published = (SELECT last FROM seen WHERE k = entity_key)
+            """
+        )
+    summary.entities = len(canon.entities)
+    summary.speakers = int(
+        conn.execute("SELECT COUNT(*) FROM canonical_entities WHERE statement_count > 0").fetchone()[0]
+    )
+    return canon
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --- 3. echoes ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleInfo:
+    published: str | None
+    outlet: str | None
+
+
+def _link_echoes(store: Store, summary: LinkSummary) -> None:
+    conn = store.connection
+    info = {
+        aid: _ArticleInfo(published, outlet)
+        for aid, published, outlet in conn.execute("SELECT article_id, published, outlet FROM articles")
+    }
+    inputs = [
+        EchoInput(sid, aid, text, key, info[aid].published, story)
+        for sid, aid, text, key, story in conn.execute(
+            """
+            SELECT s.statement_id, s.article_id, s.text, s.speaker_key, st.story_id
+            FROM statements AS s LEFT JOIN article_stories AS st USING (article_id)
+            ORDER BY s.statement_id
+            """
+        )
+    ]
+    article_of = {e.statement: e.article for e in inputs}
+    speaker_of = {e.statement: e.speaker for e in inputs}
+    clusters = find_echoes(inputs)
+    cited = _cited_sources(conn, {article_of[m] for c in clusters for m in c.members})
+    names = dict(conn.execute("SELECT entity_key, name FROM canonical_entities"))
+
+    rows = []
+    members = []
+    for cluster in clusters:
+        first = cluster.members[0]
+        articles = list(dict.fromkeys(article_of[m] for m in cluster.members))
+        outlets = list(dict.fromkeys(o for a in articles if (o := info[a].outlet)))
+        speakers = list(dict.fromkeys(names.get(k, k) for m in cluster.members if (k := speaker_of[m])))
+        citations = _citation_chain(articles, info, cited)
+        rows.append(
+            (
+                first,
+                cluster.kind,
+                len(cluster.members),
+                len(articles),
+                len(outlets),
+                _dumps(outlets),
+                _dumps(speakers),
+                first,
+                article_of[first],
+                info[article_of[first]].published,
+                info[article_of[first]].outlet,
+                _dumps(citations),
+                _dumps([[lk.a, lk.b, round(lk.similarity, 3), lk.how] for lk in cluster.links]),
+            )
+        )
+        members.extend((m, first, i) for i, m in enumerate(cluster.members))
+    with store.transaction():
+        conn.execute("DELETE FROM echo_members")
+        conn.execute("DELETE FROM echo_clusters")
+        conn.executemany(
+            """
+            INSERT INTO echo_clusters(echo_id, kind, statement_count, article_count, outlet_count,
+                outlets, speakers, first_statement_id, first_article_id, first_published, first_outlet,
+                citations, links)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            rows,
+        )
+        conn.executemany(
+            "INSERT INTO echo_members(statement_id, echo_id, position) VALUES (?, ?, ?)", members
+        )
+    summary.echo_clusters = len(clusters)
+
+
+def _cited_sources(conn: sqlite3.Connection, articles: set[int]) -> dict[int, list[tuple[str, str]]]:
+    cited: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for aid, source, evidence in conn.execute(
+        "SELECT article_id, source, evidence FROM cited_sources ORDER BY article_id, position"
+    ):
+        if aid in articles:
+            cited[aid].append((source, evidence))
+    return cited
+
+
+def _citation_chain(
+    articles: list[int], info: dict[int, _ArticleInfo], cited: dict[int, list[tuple[str, str]]]
+) -> list[dict[str, Any]]:
+    """Who cites whom inside one echo cluster, as the articles themselves say ("according to Sputnik").
+
+    A citation points at the earliest article of the cluster from the cited outlet published no later
+    than the citing one, when the corpus holds such an article; otherwise it names the outlet alone.
+    """
+    by_outlet: dict[str, list[int]] = defaultdict(list)
+    for a in articles:  # already in order of first appearance
+        if outlet := info[a].outlet:
+            by_outlet[_outlet_key(outlet)].append(a)
+    chain = []
+    for a in articles:
+        for source, evidence in cited.get(a, ()):
+            target = next(
+                (
+                    b
+                    for b in by_outlet.get(_outlet_key(source), ())
+                    if b != a and _not_later(info[b].published, info[a].published)
+                ),
+                None,
+            )
+            chain.append(
+                {
+                    "article_id": a,
+                    "outlet": info[a].outlet,
+                    "cites": source,
+                    "evidence": evidence,
+                    "cited_article_id": target,
+                }
+            )
+    return chain
+
+
+def _outlet_key(outlet: str) -> str:
+    return " ".join(outlet.casefold().split())
+
+
+def _not_later(published: str | None, reference: str | None) -> bool:
+    return published is None or reference is None or published <= reference
+
+
+# --- 4. claims ----------------------------------------------------------------------------------------
+
+
+def _link_claims(store: Store, canon: Canon, summary: LinkSummary) -> None:
+    conn = store.connection
+    uses: list[QuantityUse] = []
+    for article in _articles_with_quantities(conn):
+        uses.extend(_quantity_uses(article, canon))
+    groups = group_claims(uses)
+    _write_claims(store, groups)
+    summary.claim_groups = len(groups)
+
+
+@dataclass(slots=True)
+class _QuantityArticle:
+    article_id: int
+    body: str
+    published: str | None
+    outlet: str | None
+    paragraphs: list[tuple[int, int]]
+    quantities: list[tuple[Any, ...]] = field(default_factory=list)
+    statements: list[tuple[int, int, int, str | None]] = field(default_factory=list)
+    entities: list[tuple[str, str, list[str]]] = field(default_factory=list)
+
+
+def _articles_with_quantities(conn: sqlite3.Connection) -> Iterator[_QuantityArticle]:
+    """Each article that holds a quantity, with what a claim needs from it, read one at a time."""
+    ids = [aid for (aid,) in conn.execute("SELECT DISTINCT article_id FROM quantities ORDER BY article_id")]
+    for aid in ids:
+        body, published, outlet, paragraphs = conn.execute(
+            "SELECT body, published, outlet, paragraphs FROM articles WHERE article_id = ?", (aid,)
+        ).fetchone()
+        article = _QuantityArticle(aid, body, published, outlet, [tuple(p) for p in json.loads(paragraphs)])
+        article.quantities = conn.execute(
+            "SELECT quantity_id, text, start, end, low, high, unit, qualifier, speaker FROM quantities "
+            "WHERE article_id = ? ORDER BY position",
+            (aid,),
+        ).fetchall()
+        article.statements = conn.execute(
+            "SELECT statement_id, start, end, speaker FROM statements WHERE article_id = ? ORDER BY start",
+            (aid,),
+        ).fetchall()
+        article.entities = [
+            (name, type_, json.loads(aliases))
+            for name, type_, aliases in conn.execute(
+                "SELECT name, type, aliases FROM entities WHERE article_id = ?", (aid,)
+            )
+        ]
+        yield article
+
+
+def _quantity_uses(article: _QuantityArticle, canon: Canon) -> Iterator[QuantityUse]:
+    names: dict[str, str] = {}
+    for name, type_, aliases in article.entities:
+        entity = canon.entity_for(name, article.article_id, type_)
+        canonical = entity.name if entity is not None else name
+        for surface in (name, *aliases):
+            names.setdefault(surface, canonical)
+    sentences = _Sentences(article.body, article.paragraphs)
+    for qid, text, start, end, low, high, unit, qualifier, speaker in article.quantities:
+        s_start, s_end = sentences.around(start, end)
+        statement = next((sid for sid, ss, se, _ in article.statements if ss <= start and end <= se), None)
+        entity = canon.entity_for(speaker, article.article_id) if speaker else None
+        yield QuantityUse(
+            quantity=qid,
+            article=article.article_id,
+            statement=statement,
+            text=text,
+            low=low,
+            high=high,
+            unit=unit,
+            qualifier=qualifier,
+            speaker=entity.name if entity is not None else speaker,
+            sentence=article.body[s_start:s_end],
+            offset=start - s_start,
+            published=article.published,
+            outlet=article.outlet,
+            names=names,
+        )
+
+
+class _Sentences:
+    """Sentence spans of a body, found paragraph by paragraph as they are asked for."""
+
+    def __init__(self, body: str, paragraphs: list[tuple[int, int]]) -> None:
+        self._body = body
+        self._paragraphs = paragraphs or [(0, len(body))]
+        self._split: dict[int, list[tuple[int, int]]] = {}
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        for i, (ps, pe) in enumerate(self._paragraphs):
+            if ps <= start < pe:
+                if i not in self._split:
+                    masked = mask_quotes(self._body, find_quotes(self._body, ps, pe))
+                    self._split[i] = split_sentences(masked, ps, pe)
+                for ss, se in self._split[i]:
+                    if ss <= start < se:
+                        return ss, max(se, end)
+                return ps, pe
+        return start, end
+
+
+def _write_claims(store: Store, groups: list[ClaimGroup]) -> None:
+    conn = store.connection
+    with store.transaction():
+        conn.execute("DELETE FROM claim_values")
+        conn.execute("DELETE FROM claim_groups")
+        conn.executemany(
+            "INSERT INTO claim_groups(claim_key, measure, subject, place, value_count, first_published, "
+            "last_published, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    g.key,
+                    g.measure,
+                    g.subject,
+                    g.place,
+                    len(g.values),
+                    min((v.published for v in g.values if v.published), default=None),
+                    max((v.published for v in g.values if v.published), default=None),
+                    _dumps([{"kind": f.kind, "a": f.a, "b": f.b, "note": f.note} for f in g.flags]),
+                )
+                for g in groups
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO claim_values(quantity_id, claim_key, position, statement_id, speaker, source, "
+            "stance) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (v.quantity, g.key, i, v.statement, v.speaker, v.source, v.stance)
+                for g in groups
+                for i, v in enumerate(g.values)
+            ],
+        )
