@@ -156,13 +156,17 @@ def test_claims_about_nusra_show_the_militant_counts(seeds_db: Path) -> None:
     groups = api.claims(seeds_db, "Jabhat al-Nusra")
     values = [v for g in groups for v in g.values]
     by_range = {(v.low, v.high): v for v in values}
-    for low, high in ((200, 300), (6000, 8000), (1500, 1500), (6000, 6000)):
+    for low, high in ((200, 300), (1500, 1500), (6000, 6000)):
         assert (low, high) in by_range, f"{low}-{high} missing from {sorted(by_range)}"
-    for value in by_range.values():
-        assert value.speaker == "Sergey Lavrov"
-    assert by_range[(6000, 8000)].published == "2016-10-07" and by_range[(6000, 8000)].outlet == "RT"
+    assert by_range[(200, 300)].stance == "disputed"
     assert by_range[(1500, 1500)].published == "2016-12-02"
-    assert all(v.unit not in ("weeks", "months", "groups") for v in values)
+    # "Between six and eight thousand militants, among them up to half [Nusra]": the share is Nusra's.
+    (share,) = [v for v in values if v.part_of is not None]
+    (parent,) = _rows(seeds_db, "SELECT low, high FROM quantities WHERE quantity_id = ?", (share.part_of,))
+    assert parent == (6000, 8000) and share.published == "2016-10-07"
+    for value in values:
+        assert value.speaker == "Sergey Lavrov"
+        assert value.unit not in ("weeks", "months", "groups", "targets")
 
 
 # --- commands ------------------------------------------------------------------------------------------

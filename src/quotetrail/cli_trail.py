@@ -338,19 +338,27 @@ def claims(
         for g in groups
         for value in g["values"]
     ]
+    if format is not OutputFormat.table:
+        _emit(rows, format, ())
+        return
+    # For reading: one table per history, its flags underneath.
+    console = Console(highlight=False)
     columns = (
-        ("measure", "Counts"),
-        ("subject", "Of"),
-        ("place", "Where"),
-        ("text", "Value"),
-        ("speaker", "Speaker"),
-        ("source", "Source"),
-        ("stance", "Stance"),
-        ("outlet", "Outlet"),
         ("published", "Date"),
-        ("flags", "Flags"),
+        ("outlet", "Outlet"),
+        ("speaker", "Speaker"),
+        ("text", "Value"),
+        ("source", "Whose figure"),
+        ("stance", "Stance"),
     )
-    _emit(rows, format, columns, title="Claims" + (f" about {entity}" if entity else ""))
+    if not groups:
+        console.print(Text("no claim histories" + (f" about {entity}" if entity else "")))
+    for g in groups:
+        heading = g["measure"] + (f" of {g['subject']}" if g["subject"] else "")
+        heading += f" in {g['place']}" if g["place"] else ""
+        _emit([v for v in rows if v["claim"] == g["key"]], format, columns, title=heading)
+        for flag in g["flags"]:
+            console.print(Text(f"  {flag['kind']}: {flag['note']}"))
 
 
 def export(

@@ -143,6 +143,10 @@ ORG_WORDS: frozenset[str] = frozenset(
         "Brigade", "Brigades", "Battalion", "Command", "Guard", "State", "States", "Nations", "Kingdom",
         "Republic", "Emirates", "Cabinet", "Kremlin", "Pentagon", "Caucus", "Tribunal", "Secretariat",
         "Directorate", "Mission", "Delegation", "Campaign",
+        # The same words in transliterated Arabic names of armed groups and movements, which English
+        # news keeps untranslated: Jabhat (front), Jaish (army), Harakat (movement), Liwa (brigade),
+        # Kataib (battalions), Ansar (supporters), Hayat/Hay'at (body, committee).
+        "Jabhat", "Jaish", "Jaysh", "Harakat", "Liwa", "Kataib", "Ansar", "Hayat", "Hay'at", "Hay’at",
     )
 )  # fmt: skip
 

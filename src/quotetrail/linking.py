@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from .canon import AliasRules, Canon, NameUse, canonicalise, load_alias_file, parse_alias_text
-from .claims import ClaimGroup, QuantityUse, group_claims
+from .claims import ClaimGroup, QuantityUse, group_claims, sentence_contexts
 from .echoes import EchoInput, find_echoes
-from .segment import find_quotes, mask_quotes, split_sentences
+from .model import EntityType
 from .store import Store
 from .stories import StoryDoc, StoryIndex
 
@@ -368,8 +368,8 @@ def _link_echoes(store: Store, summary: LinkSummary) -> None:
     cited = _cited_sources(conn, {article_of[m] for c in clusters for m in c.members})
     names = dict(conn.execute("SELECT entity_key, name FROM canonical_entities"))
 
-    rows = []
-    members = []
+    rows: list[tuple[Any, ...]] = []
+    members: list[tuple[int, int, int]] = []
     for cluster in clusters:
         first = cluster.members[0]
         articles = list(dict.fromkeys(article_of[m] for m in cluster.members))
@@ -484,28 +484,29 @@ class _QuantityArticle:
     body: str
     published: str | None
     outlet: str | None
-    paragraphs: list[tuple[int, int]]
+    story: str | None
     quantities: list[tuple[Any, ...]] = field(default_factory=list)
-    statements: list[tuple[int, int, int, str | None]] = field(default_factory=list)
-    entities: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    statements: list[tuple[int, int, int]] = field(default_factory=list)
+    entities: list[tuple[str, EntityType, list[str]]] = field(default_factory=list)
 
 
 def _articles_with_quantities(conn: sqlite3.Connection) -> Iterator[_QuantityArticle]:
     """Each article that holds a quantity, with what a claim needs from it, read one at a time."""
     ids = [aid for (aid,) in conn.execute("SELECT DISTINCT article_id FROM quantities ORDER BY article_id")]
     for aid in ids:
-        body, published, outlet, paragraphs = conn.execute(
-            "SELECT body, published, outlet, paragraphs FROM articles WHERE article_id = ?", (aid,)
+        body, published, outlet, story = conn.execute(
+            "SELECT a.body, a.published, a.outlet, s.story_id FROM articles AS a "
+            "LEFT JOIN article_stories AS s USING (article_id) WHERE a.article_id = ?",
+            (aid,),
         ).fetchone()
-        article = _QuantityArticle(aid, body, published, outlet, [tuple(p) for p in json.loads(paragraphs)])
+        article = _QuantityArticle(aid, body, published, outlet, story)
         article.quantities = conn.execute(
             "SELECT quantity_id, text, start, end, low, high, unit, qualifier, speaker FROM quantities "
             "WHERE article_id = ? ORDER BY position",
             (aid,),
         ).fetchall()
         article.statements = conn.execute(
-            "SELECT statement_id, start, end, speaker FROM statements WHERE article_id = ? ORDER BY start",
-            (aid,),
+            "SELECT statement_id, start, end FROM statements WHERE article_id = ? ORDER BY start", (aid,)
         ).fetchall()
         article.entities = [
             (name, type_, json.loads(aliases))
@@ -518,15 +519,18 @@ def _articles_with_quantities(conn: sqlite3.Connection) -> Iterator[_QuantityArt
 
 def _quantity_uses(article: _QuantityArticle, canon: Canon) -> Iterator[QuantityUse]:
     names: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for name, type_, aliases in article.entities:
         entity = canon.entity_for(name, article.article_id, type_)
         canonical = entity.name if entity is not None else name
+        kinds.setdefault(canonical, type_)
         for surface in (name, *aliases):
             names.setdefault(surface, canonical)
-    sentences = _Sentences(article.body, article.paragraphs)
-    for qid, text, start, end, low, high, unit, qualifier, speaker in article.quantities:
-        s_start, s_end = sentences.around(start, end)
-        statement = next((sid for sid, ss, se, _ in article.statements if ss <= start and end <= se), None)
+    contexts = sentence_contexts(article.body, [q[2] for q in article.quantities])
+    for (qid, text, start, end, low, high, unit, qualifier, speaker), context in zip(
+        article.quantities, contexts, strict=True
+    ):
+        statement = next((sid for sid, ss, se in article.statements if ss <= start and end <= se), None)
         entity = canon.entity_for(speaker, article.article_id) if speaker else None
         yield QuantityUse(
             quantity=qid,
@@ -538,33 +542,16 @@ def _quantity_uses(article: _QuantityArticle, canon: Canon) -> Iterator[Quantity
             unit=unit,
             qualifier=qualifier,
             speaker=entity.name if entity is not None else speaker,
-            sentence=article.body[s_start:s_end],
-            offset=start - s_start,
+            sentence=context.sentence,
+            offset=context.offset,
             published=article.published,
             outlet=article.outlet,
             names=names,
+            kinds=kinds,
+            previous_sentence=context.previous_sentence,
+            start=start,
+            story=article.story,
         )
-
-
-class _Sentences:
-    """Sentence spans of a body, found paragraph by paragraph as they are asked for."""
-
-    def __init__(self, body: str, paragraphs: list[tuple[int, int]]) -> None:
-        self._body = body
-        self._paragraphs = paragraphs or [(0, len(body))]
-        self._split: dict[int, list[tuple[int, int]]] = {}
-
-    def around(self, start: int, end: int) -> tuple[int, int]:
-        for i, (ps, pe) in enumerate(self._paragraphs):
-            if ps <= start < pe:
-                if i not in self._split:
-                    masked = mask_quotes(self._body, find_quotes(self._body, ps, pe))
-                    self._split[i] = split_sentences(masked, ps, pe)
-                for ss, se in self._split[i]:
-                    if ss <= start < se:
-                        return ss, max(se, end)
-                return ps, pe
-        return start, end
 
 
 def _write_claims(store: Store, groups: list[ClaimGroup]) -> None:
@@ -590,10 +577,13 @@ def _write_claims(store: Store, groups: list[ClaimGroup]) -> None:
             ],
         )
         conn.executemany(
-            "INSERT INTO claim_values(quantity_id, claim_key, position, statement_id, speaker, source, "
-            "stance) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO claim_values(quantity_id, claim_key, position, statement_id, speaker, source, stance, "
+            "low, high, area, part_of, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (v.quantity, g.key, i, v.statement, v.speaker, v.source, v.stance)
+                (
+                    v.quantity, g.key, i, v.statement, v.speaker, v.source, v.stance, v.low, v.high, v.area,
+                    v.part_of, v.evidence,
+                )
                 for g in groups
                 for i, v in enumerate(g.values)
             ],

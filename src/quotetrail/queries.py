@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,12 +150,15 @@ class ClaimValueRecord(_Record):
     unit: str | None
     speaker: str | None
     source: str | None
-    stance: str
+    stance: str  # asserted | reported (the figure of `source`) | disputed
     published: str | None
     outlet: str | None
     article: str
     statement_id: int | None
     statement: str | None
+    area: str | None  # the part of the history's place it is about ("East Aleppo")
+    part_of: int | None  # for a share ("up to half of them"): the quantity it is a share of
+    evidence: str  # how subject, place and stance were read
 
 
 @dataclass(slots=True)
@@ -206,6 +210,18 @@ def _find_entities(conn: sqlite3.Connection, name: str, limit: int) -> list[Enti
         return []
     order = "ORDER BY statement_count DESC, article_count DESC, name LIMIT ?"
     word = f"% {wanted.replace('-', ' ')} %"
+    # Last resort, one word of what was typed ("President Putin" → "Putin"), longest words first, as
+    # they are the most telling; short words ("al", "de", "the") would match too much.
+    single_words = sorted({w for w in re.findall(r"\w+", wanted) if len(w) >= 4}, key=lambda w: (-len(w), w))
+    by_one_word = [
+        (
+            "(' ' || replace(name, '-', ' ') || ' ') LIKE ? OR EXISTS (SELECT 1 FROM json_each(aliases) "
+            "WHERE (' ' || replace(value, '-', ' ') || ' ') LIKE ?)",
+            (f"% {w} %", f"% {w} %"),
+        )
+        for w in single_words
+        if w.lower() != wanted.lower()
+    ]
     for where, params in (
         ("name = ? COLLATE NOCASE", (wanted,)),
         (
@@ -219,6 +235,7 @@ def _find_entities(conn: sqlite3.Connection, name: str, limit: int) -> list[Enti
             "WHERE (' ' || replace(value, '-', ' ') || ' ') LIKE ?)",
             (word, word),
         ),
+        *by_one_word,
     ):
         rows = conn.execute(
             f"SELECT {_ENTITY_COLUMNS} FROM canonical_entities WHERE {where} {order}", (*params, limit)
@@ -548,10 +565,13 @@ def claims(db: Database, entity: str | None = None, *, limit: int | None = 50) -
                 ClaimValueRecord(*r)
                 for r in conn.execute(
                     """
-                    SELECT q.quantity_id, q.text, q.low, q.high, q.unit, v.speaker, v.source, v.stance,
-                        a.published, a.outlet, a.id, v.statement_id, s.text
+                    SELECT q.quantity_id,
+                        q.text || COALESCE(' of ' || parent.text, ''), v.low, v.high, q.unit, v.speaker,
+                        v.source, v.stance, a.published, a.outlet, a.id, v.statement_id, s.text, v.area,
+                        v.part_of, v.evidence
                     FROM claim_values AS v
                     JOIN quantities AS q USING (quantity_id)
+                    LEFT JOIN quantities AS parent ON parent.quantity_id = v.part_of
                     JOIN articles AS a ON a.article_id = q.article_id
                     LEFT JOIN statements AS s ON s.statement_id = v.statement_id
                     WHERE v.claim_key = ? ORDER BY v.position

@@ -335,7 +335,12 @@ _SCHEMA_V4: tuple[str, ...] = (
         statement_id INTEGER,
         speaker TEXT,
         source TEXT,
-        stance TEXT NOT NULL
+        stance TEXT NOT NULL,
+        low REAL,
+        high REAL,
+        area TEXT,
+        part_of INTEGER,
+        evidence TEXT NOT NULL DEFAULT ''
     )
     """,
     "CREATE INDEX claim_values_group ON claim_values(claim_key, position)",
