@@ -88,13 +88,21 @@ def measure(corpus: Path, sizes: list[int], workers: int, workdir: Path) -> list
         inputs = workdir / "inputs.jsonl"
         articles = _write_first(corpus, size, inputs)
         analyze_s, analyze_mb, _ = _run(
-            [quotetrail, "analyze", str(inputs), "--db", str(db), "--clean", "--workers", str(workers), "--no-link"]
+            [
+                quotetrail,
+                "analyze",
+                str(inputs),
+                "--db",
+                str(db),
+                "--clean",
+                "--workers",
+                str(workers),
+                "--no-link",
+            ]
         )
         link_s, link_mb, out = _run([quotetrail, "link", "--db", str(db), "--format", "json"])
         summary = json.loads(out)
-        steps.append(
-            Step(articles, analyze_s, analyze_mb, link_s, link_mb, summary.pop("seconds"), summary)
-        )
+        steps.append(Step(articles, analyze_s, analyze_mb, link_s, link_mb, summary.pop("seconds"), summary))
     base = steps[0].link_seconds / steps[0].articles
     for step in steps:
         step.growth = (step.link_seconds / step.articles) / base
@@ -104,8 +112,13 @@ def measure(corpus: Path, sizes: list[int], workers: int, workdir: Path) -> list
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared data folder")
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES),
-                        help="corpus sizes in increasing order (0: all)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=list(DEFAULT_SIZES),
+        help="corpus sizes in increasing order (0: all)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="analysis worker processes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
@@ -117,12 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"steps": [asdict(s) for s in steps]}, indent=2))
         return 0
-    print(f"{'articles':>9} {'analyze s':>10} {'MB':>6} {'link s':>8} {'MB':>6} {'growth':>7} "
-          f"{'link/analyze':>12}  link steps (s)")
+    print(
+        f"{'articles':>9} {'analyze s':>10} {'MB':>6} {'link s':>8} {'MB':>6} {'growth':>7} "
+        f"{'link/analyze':>12}  link steps (s)"
+    )
     for s in steps:
         detail = ", ".join(f"{k} {v:.1f}" for k, v in s.link_steps.items())
-        print(f"{s.articles:>9} {s.analyze_seconds:>10.1f} {s.analyze_peak_mb:>6.0f} {s.link_seconds:>8.1f} "
-              f"{s.link_peak_mb:>6.0f} {s.growth:>7.2f} {s.link_seconds / s.analyze_seconds:>12.2f}  {detail}")
+        print(
+            f"{s.articles:>9} {s.analyze_seconds:>10.1f} {s.analyze_peak_mb:>6.0f} {s.link_seconds:>8.1f} "
+            f"{s.link_peak_mb:>6.0f} {s.growth:>7.2f} {s.link_seconds / s.analyze_seconds:>12.2f}  {detail}"
+        )
     total = sum(s.analyze_seconds for s in steps) + steps[-1].link_seconds
     print(f"whole corpus: analyze (all sizes) + final link = {total / 60:.1f} min (target < 15)")
     return 0

@@ -82,7 +82,9 @@ def _cluster_seeds(db: Path, echo_id: int) -> set[str]:
 def test_lavrov_is_one_speaker_with_every_statement_of_his(seeds_db: Path, shared_dir: Path) -> None:
     keys = {
         key
-        for (key,) in _rows(seeds_db, "SELECT DISTINCT speaker_key FROM statements WHERE speaker = 'Sergey Lavrov'")
+        for (key,) in _rows(
+            seeds_db, "SELECT DISTINCT speaker_key FROM statements WHERE speaker = 'Sergey Lavrov'"
+        )
     }
     assert len(keys) == 1
     (key,) = keys
@@ -106,7 +108,9 @@ def test_lavrov_is_one_speaker_with_every_statement_of_his(seeds_db: Path, share
     assert gold_lavrov >= 80
     (articles,) = _rows(seeds_db, "SELECT article_count FROM canonical_entities WHERE entity_key = ?", (key,))
     assert articles[0] == 5
-    spoken = _rows(seeds_db, "SELECT COUNT(DISTINCT article_id) FROM statements WHERE speaker_key = ?", (key,))
+    spoken = _rows(
+        seeds_db, "SELECT COUNT(DISTINCT article_id) FROM statements WHERE speaker_key = ?", (key,)
+    )
     assert spoken[0][0] == 5
 
 
@@ -128,7 +132,7 @@ def test_nusra_variants_are_one_entity(seeds_db: Path) -> None:
 def test_subordinate_to_nusra_claim_is_one_echo_first_seen_on_21_october(seeds_db: Path) -> None:
     tass_21 = _statement_ids(seeds_db, "001", "subordinat", "nusra")
     tass_31 = _statement_ids(seeds_db, "003", "subordinat", "nusra")
-    december = _statement_ids(seeds_db, "000", "report", "nusra")
+    december = _statement_ids(seeds_db, "000", "group", "nusra")
     assert tass_21 and tass_31 and december
     echo_id = _cluster_of(seeds_db, tass_21[0])
     assert echo_id is not None
@@ -185,7 +189,7 @@ def _invoke(*args: str) -> str:
         ["said", "Lavrov"],
         ["said", "Lavrov", "--about", "Nusra", "--since", "2016-10-20", "--outlet", "TASS"],
         ["search", "moderate opposition"],
-        ["echoes", "--min-outlets", "2"],
+        ["echoes"],
         ["stories"],
         ["timeline", "Lavrov"],
         ["claims", "Jabhat al-Nusra"],
@@ -210,11 +214,17 @@ def test_said_filters(seeds_db: Path) -> None:
     assert everything["speaker"]["name"] == "Sergey Lavrov" and len(statements) >= 80
     dates = [s["published"] for s in statements if s["published"]]
     assert dates == sorted(dates)
-    tass = json.loads(_invoke("said", "Lavrov", "--outlet", "tass", "--db", str(seeds_db), "--format", "json"))
+    tass = json.loads(
+        _invoke("said", "Lavrov", "--outlet", "tass", "--db", str(seeds_db), "--format", "json")
+    )
     assert tass["statements"] and {s["outlet"] for s in tass["statements"]} == {"TASS"}
-    late = json.loads(_invoke("said", "Lavrov", "--since", "2016-11-01", "--db", str(seeds_db), "--format", "json"))
+    late = json.loads(
+        _invoke("said", "Lavrov", "--since", "2016-11-01", "--db", str(seeds_db), "--format", "json")
+    )
     assert {s["published"] for s in late["statements"]} == {"2016-12-02"}
-    about = json.loads(_invoke("said", "Lavrov", "--about", "Lausanne", "--db", str(seeds_db), "--format", "json"))
+    about = json.loads(
+        _invoke("said", "Lavrov", "--about", "Lausanne", "--db", str(seeds_db), "--format", "json")
+    )
     assert about["statements"] and all("lausanne" in s["text"].lower() for s in about["statements"])
 
 
@@ -232,13 +242,18 @@ def test_unknown_speaker_is_a_clear_error(seeds_db: Path) -> None:
 
 
 def test_stories_jsonl_is_what_the_cluster_scorer_reads(seeds_db: Path) -> None:
-    rows = [json.loads(line) for line in _invoke("stories", "--db", str(seeds_db), "--format", "jsonl").splitlines()]
+    rows = [
+        json.loads(line)
+        for line in _invoke("stories", "--db", str(seeds_db), "--format", "jsonl").splitlines()
+    ]
     assert len(rows) == 5 and all({"id", "story"} <= set(r) for r in rows)
 
 
 def test_an_unlinked_store_says_how_to_link_it(seeds_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "unlinked.db"
-    api.analyze([seeds_dir / sorted(p.name for p in seeds_dir.glob("*.txt"))[0]], db, Settings(db=db, link=False))
+    api.analyze(
+        [seeds_dir / sorted(p.name for p in seeds_dir.glob("*.txt"))[0]], db, Settings(db=db, link=False)
+    )
     result = runner.invoke(app, ["speakers", "--db", str(db)])
     assert result.exit_code == 2 and "quotetrail link" in result.output
     _invoke("link", "--db", str(db))
@@ -274,17 +289,35 @@ def test_alias_file_splits_and_merges_and_a_rerun_keeps_them(seeds_copy: Path, t
         encoding="utf-8",
     )
     api.link(seeds_copy, aliases=aliases)
-    merged = {k for (k,) in _rows(seeds_copy, "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
-                                               "('Sergey Lavrov', 'Russian Foreign Ministry')")}
+    merged = {
+        k
+        for (k,) in _rows(
+            seeds_copy,
+            "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
+            "('Sergey Lavrov', 'Russian Foreign Ministry')",
+        )
+    }
     assert len(merged) == 1
     api.link(seeds_copy)  # no option: the stored rules still apply
-    again = {k for (k,) in _rows(seeds_copy, "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
-                                              "('Sergey Lavrov', 'Russian Foreign Ministry')")}
+    again = {
+        k
+        for (k,) in _rows(
+            seeds_copy,
+            "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
+            "('Sergey Lavrov', 'Russian Foreign Ministry')",
+        )
+    }
     assert again == merged
     aliases.write_text("", encoding="utf-8")  # an empty file clears the rules
     api.link(seeds_copy, aliases=aliases)
-    cleared = {k for (k,) in _rows(seeds_copy, "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
-                                                "('Sergey Lavrov', 'Russian Foreign Ministry')")}
+    cleared = {
+        k
+        for (k,) in _rows(
+            seeds_copy,
+            "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
+            "('Sergey Lavrov', 'Russian Foreign Ministry')",
+        )
+    }
     assert len(cleared) == 2
 
 

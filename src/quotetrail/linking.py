@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .canon import AliasRules, Canon, NameUse, canonicalise, load_alias_file, parse_alias_text
+from .canon import AliasRules, Canon, NameUse, canonicalise, load_alias_file, parse_alias_text, short_form
 from .claims import ClaimGroup, QuantityUse, group_claims, sentence_contexts
 from .echoes import EchoInput, find_echoes
 from .model import EntityType
@@ -173,7 +173,6 @@ def _link_stories(store: Store, summary: LinkSummary) -> None:
         with store.transaction():
             conn.execute("DELETE FROM article_stories")
 
-    names = _entity_names_by_article(conn, only_unassigned=True)
     for batch in _batched(_unassigned_articles(conn), _STORY_BATCH):
         docs = [
             StoryDoc(
@@ -182,7 +181,6 @@ def _link_stories(store: Store, summary: LinkSummary) -> None:
                 body=body,
                 published=published,
                 outlet=outlet,
-                names=tuple(names.get(aid, ())),
             )
             for aid, title, body, published, outlet in batch
         ]
@@ -224,22 +222,6 @@ def _unassigned_articles(
         ORDER BY a.published IS NULL, a.published, a.article_id
         """
     )
-
-
-def _entity_names_by_article(
-    conn: sqlite3.Connection, *, only_unassigned: bool = False
-) -> dict[int, list[str]]:
-    where = (
-        "WHERE NOT EXISTS (SELECT 1 FROM article_stories AS s WHERE s.article_id = e.article_id)"
-        if only_unassigned
-        else ""
-    )
-    names: dict[int, list[str]] = defaultdict(list)
-    for aid, name in conn.execute(
-        f"SELECT e.article_id, e.name FROM entities AS e {where} ORDER BY e.article_id, e.position"
-    ):
-        names[aid].append(name)
-    return names
 
 
 def _batched(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -305,22 +287,24 @@ def _link_entities(store: Store, rules: AliasRules | None, summary: LinkSummary)
             )
             """
         )
-        conn.execute(
-            """
-            WITH spoken AS (
-                SELECT speaker_key AS k, COUNT(*) AS n FROM statements
-                WHERE speaker_key IS NOT NULL GROUP BY speaker_key
-            ), seen AS (
-                SELECT n.entity_key AS k, COUNT(DISTINCT n.article_id) AS articles,
-                    MIN(a.published) AS first, MAX(a.published) AS last
-                FROM name_links AS n JOIN articles AS a USING (article_id) GROUP BY n.entity_key
+        # Aggregated once each, then written by key: an UPDATE with correlated aggregate subqueries
+        # would redo the aggregation for every entity.
+        spoken = dict(
+            conn.execute(
+                "SELECT speaker_key, COUNT(*) FROM statements WHERE speaker_key IS NOT NULL "
+                "GROUP BY speaker_key"
             )
-            UPDATE canonical_entities SET
-                statement_count = COALESCE((SELECT n FROM spoken WHERE k = entity_key), 0),
-                article_count = COALESCE((SELECT articles FROM seen WHERE k = entity_key), 0),
-                first_published = (SELECT first FROM seen WHERE k = entity_key),
-                last_published = (SELECT last FROM seen WHERE k = entity_key)
-            """
+        )
+        conn.executemany(
+            "UPDATE canonical_entities SET statement_count = ?, article_count = ?, first_published = ?, "
+            "last_published = ? WHERE entity_key = ?",
+            [
+                (spoken.get(key, 0), articles, first, last, key)
+                for key, articles, first, last in conn.execute(
+                    "SELECT n.entity_key, COUNT(DISTINCT n.article_id), MIN(a.published), MAX(a.published) "
+                    "FROM name_links AS n JOIN articles AS a USING (article_id) GROUP BY n.entity_key"
+                ).fetchall()
+            ],
         )
     summary.entities = len(canon.entities)
     summary.speakers = int(
@@ -352,8 +336,9 @@ def _link_echoes(store: Store, summary: LinkSummary) -> None:
         aid: _ArticleInfo(published, outlet)
         for aid, published, outlet in conn.execute("SELECT article_id, published, outlet FROM articles")
     }
+    names = _surface_keys(conn)
     inputs = [
-        EchoInput(sid, aid, text, key, info[aid].published, story)
+        EchoInput(sid, aid, text, key, info[aid].published, story, names.get(aid, {}))
         for sid, aid, text, key, story in conn.execute(
             """
             SELECT s.statement_id, s.article_id, s.text, s.speaker_key, st.story_id
@@ -366,7 +351,7 @@ def _link_echoes(store: Store, summary: LinkSummary) -> None:
     speaker_of = {e.statement: e.speaker for e in inputs}
     clusters = find_echoes(inputs)
     cited = _cited_sources(conn, {article_of[m] for c in clusters for m in c.members})
-    names = dict(conn.execute("SELECT entity_key, name FROM canonical_entities"))
+    display = dict(conn.execute("SELECT entity_key, name FROM canonical_entities"))
 
     rows: list[tuple[Any, ...]] = []
     members: list[tuple[int, int, int]] = []
@@ -374,7 +359,7 @@ def _link_echoes(store: Store, summary: LinkSummary) -> None:
         first = cluster.members[0]
         articles = list(dict.fromkeys(article_of[m] for m in cluster.members))
         outlets = list(dict.fromkeys(o for a in articles if (o := info[a].outlet)))
-        speakers = list(dict.fromkeys(names.get(k, k) for m in cluster.members if (k := speaker_of[m])))
+        speakers = list(dict.fromkeys(display.get(k, k) for m in cluster.members if (k := speaker_of[m])))
         citations = _citation_chain(articles, info, cited)
         rows.append(
             (
@@ -410,6 +395,21 @@ def _link_echoes(store: Store, summary: LinkSummary) -> None:
             "INSERT INTO echo_members(statement_id, echo_id, position) VALUES (?, ?, ?)", members
         )
     summary.echo_clusters = len(clusters)
+
+
+def _surface_keys(conn: sqlite3.Connection) -> dict[int, dict[str, str]]:
+    """Per article, every form its entities are written in → their canonical entity key, so that the
+    echo scorer reads "al-Nusra Front" and "Jabhat Al-Nusra" as one name."""
+    keys: dict[int, dict[str, str]] = defaultdict(dict)
+    for aid, name, aliases, key in conn.execute(
+        "SELECT e.article_id, e.name, e.aliases, n.entity_key FROM entities AS e "
+        "JOIN name_links AS n ON n.article_id = e.article_id AND n.name = e.name"
+    ):
+        forms = keys[aid]
+        forms.setdefault(name, key)
+        for alias in json.loads(aliases):
+            forms.setdefault(alias, key)
+    return keys
 
 
 def _cited_sources(conn: sqlite3.Connection, articles: set[int]) -> dict[int, list[tuple[str, str]]]:
@@ -526,6 +526,8 @@ def _quantity_uses(article: _QuantityArticle, canon: Canon) -> Iterator[Quantity
         kinds.setdefault(canonical, type_)
         for surface in (name, *aliases):
             names.setdefault(surface, canonical)
+            if type_ == "organization" and (short := short_form(surface)) is not None:
+                names.setdefault(short, canonical)
     contexts = sentence_contexts(article.body, [q[2] for q in article.quantities])
     for (qid, text, start, end, low, high, unit, qualifier, speaker), context in zip(
         article.quantities, contexts, strict=True
@@ -577,12 +579,22 @@ def _write_claims(store: Store, groups: list[ClaimGroup]) -> None:
             ],
         )
         conn.executemany(
-            "INSERT INTO claim_values(quantity_id, claim_key, position, statement_id, speaker, source, stance, "
-            "low, high, area, part_of, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO claim_values(quantity_id, claim_key, position, statement_id, speaker, source, "
+            "stance, low, high, area, part_of, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    v.quantity, g.key, i, v.statement, v.speaker, v.source, v.stance, v.low, v.high, v.area,
-                    v.part_of, v.evidence,
+                    v.quantity,
+                    g.key,
+                    i,
+                    v.statement,
+                    v.speaker,
+                    v.source,
+                    v.stance,
+                    v.low,
+                    v.high,
+                    v.area,
+                    v.part_of,
+                    v.evidence,
                 )
                 for g in groups
                 for i, v in enumerate(g.values)

@@ -520,17 +520,18 @@ def timeline(db: Database, name: str) -> tuple[EntityRecord, list[TimelineEntry]
         entity = _one_entity(conn, name)
         rows = conn.execute(
             """
-            SELECT a.published, a.outlet, a.id, a.title, 'said', s.statement_id, s.text,
-                a.article_id, s.position
-            FROM statements AS s JOIN articles AS a USING (article_id) WHERE s.speaker_key = ?
-            UNION ALL
-            SELECT a.published, a.outlet, a.id, a.title, 'mentioned', NULL, NULL, a.article_id, -1
-            FROM name_links AS n JOIN articles AS a USING (article_id)
-            WHERE n.entity_key = ? AND NOT EXISTS (
-                SELECT 1 FROM statements AS s2 WHERE s2.article_id = n.article_id AND s2.speaker_key = ?
-            )
-            GROUP BY a.article_id
-            ORDER BY 1 IS NULL, 1, 8, 9
+            SELECT * FROM (
+                SELECT a.published, a.outlet, a.id, a.title, 'said' AS role, s.statement_id, s.text,
+                    a.article_id, s.position
+                FROM statements AS s JOIN articles AS a USING (article_id) WHERE s.speaker_key = ?
+                UNION ALL
+                SELECT DISTINCT a.published, a.outlet, a.id, a.title, 'mentioned', NULL, NULL,
+                    a.article_id, -1
+                FROM name_links AS n JOIN articles AS a USING (article_id)
+                WHERE n.entity_key = ? AND NOT EXISTS (
+                    SELECT 1 FROM statements AS s2 WHERE s2.article_id = n.article_id AND s2.speaker_key = ?
+                )
+            ) ORDER BY published IS NULL, published, article_id, position
             """,
             (entity.key, entity.key, entity.key),
         ).fetchall()
