@@ -34,6 +34,7 @@ Usage::
     .venv/bin/python benchmarks/echo_pairs.py                         # analyses the stories corpus (~1 min)
     .venv/bin/python benchmarks/echo_pairs.py --analysed stories.jsonl # reuse `quotetrail extract` output
     .venv/bin/python benchmarks/echo_pairs.py --json
+    .venv/bin/python benchmarks/echo_pairs.py --no-synonyms --paraphrase-link 0.48  # before the lexicon
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--analysed", type=Path, help="`quotetrail extract` output for the stories corpus")
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--no-names", action="store_true", help="compare statements without entity names")
+    parser.add_argument(
+        "--no-synonyms", action="store_true", help="compare words without the synonym lexicon"
+    )
+    parser.add_argument("--paraphrase-link", type=float, help="paraphrase threshold (default: the module's)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if not args.stories.is_file():
@@ -220,19 +225,23 @@ def main(argv: list[str] | None = None) -> int:
     gold = np.asarray(gold_labels)
     batch = np.asarray(batches)
 
+    settings = DEFAULT_SETTINGS
+    if args.no_synonyms:
+        settings = replace(settings, synonym_classes=False)
+    if args.paraphrase_link is not None:
+        settings = replace(settings, paraphrase_link=args.paraphrase_link)
     t1 = time.perf_counter()
-    scored: list[PairScore] = score_pairs(inputs, pairs)
+    scored: list[PairScore] = score_pairs(inputs, pairs, settings=settings)
     bm25 = np.asarray(
         bm25_scores(
             [(statements[a].text, statements[b].text) for a, b in pairs], [s.text for s in statements]
         )
     )
     t2 = time.perf_counter()
-    clusters = find_echoes(inputs)
+    clusters = find_echoes(inputs, settings=settings)
     cluster_seconds = time.perf_counter() - t2
     cluster_of = {m: c for c, cluster in enumerate(clusters) for m in cluster.members}
 
-    settings = DEFAULT_SETTINGS
     long_enough = np.asarray([s.long_enough for s in scored])
     every = np.ones_like(gold)
     columns: dict[str, np.ndarray] = {

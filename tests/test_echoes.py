@@ -273,6 +273,33 @@ def test_read_names(text: str, names: dict[str, str], expected: str) -> None:
     assert read_names(text, names) == expected
 
 
+def test_synonym_lexicon_makes_two_wordings_of_one_claim_match() -> None:
+    a = "The coalition failed to separate the rebels from the terrorists in the east"
+    b = "Washington refused to dissociate those militants from the extremists in the east"
+    pair = [stmt(1, 10, a), stmt(2, 20, b)]
+    plain = dataclasses.replace(DEFAULT_SETTINGS, synonym_classes=False)
+    (without,) = score_pairs(pair, [(1, 2)], embedder=BagOfWordsEmbedder(), settings=plain)
+    (with_lexicon,) = score_pairs(pair, [(1, 2)], embedder=BagOfWordsEmbedder())
+    # Both parts see the shared classes (fail, separate, militant): tf-idf counts them as one term
+    # each, and the embedder is shown the class names.
+    assert with_lexicon.lexical > without.lexical + 0.3
+    assert with_lexicon.cosine > without.cosine + 0.02  # 0.77 against 0.74: function words dominate
+    assert with_lexicon.paraphrase and not without.paraphrase
+
+
+def test_synonym_lexicon_keeps_opposites_apart() -> None:
+    a = "Oil exports rose sharply in the third quarter of the year"
+    b = "Oil exports fell sharply in the third quarter of the year"
+    (plain,) = score_pairs(
+        [stmt(1, 10, a), stmt(2, 20, b)],
+        [(1, 2)],
+        embedder=BagOfWordsEmbedder(),
+        settings=dataclasses.replace(DEFAULT_SETTINGS, synonym_classes=False),
+    )
+    (folded,) = score_pairs([stmt(1, 10, a), stmt(2, 20, b)], [(1, 2)], embedder=BagOfWordsEmbedder())
+    assert folded.lexical == pytest.approx(plain.lexical, abs=0.05)  # increase and decrease stay apart
+
+
 def test_names_make_two_forms_of_one_entity_match() -> None:
     a = "All armed groups in the east report to al-Nusra Front, our intelligence shows"
     b = "According to our data every militant unit there is subordinated to Jabhat al-Nusra"
@@ -456,7 +483,8 @@ def test_seed_nusra_claim_clusters_across_three_articles(
 ) -> None:
     # "All armed groups in eastern Aleppo are subordinate to / report to / controlled by al-Nusra", on 21
     # Oct, 31 Oct and 2 Dec in different words. It forms with the threshold calibrated on the labelled
-    # pairs (0.48) once entity names are read canonically; the best pair scores are 0.50-0.53.
+    # pairs (0.49) once entity names are read canonically: pair scores 0.52 and 0.53 link it, and the
+    # third pair (0.48) keeps the cluster's average above the bar.
     inputs, names, clusters = seed_echoes
     nusra_command, _ = _claims(inputs)
     spans = [{names[m // 1000] for m in c.members if m in nusra_command} for c in clusters]
@@ -468,7 +496,9 @@ def test_seed_nusra_claim_clusters_across_three_articles(
     raises=AssertionError,
     reason="known shortcoming: the US 'failed to separate / dissociate / sort' the moderate opposition "
     "from Nusra is worded with different verbs in each article (WordLlama's word vectors put "
-    "'dissociate' and 'separate' at cosine 0.05); mixed scores 0.13-0.33 against the 0.48 bar",
+    "'dissociate' and 'separate' at cosine 0.05). The synonym lexicon raises the pair scores from "
+    "0.13-0.35 to 0.24-0.47, still under the 0.49 bar: the statements share the claim but little else "
+    "(their other words and clauses differ)",
 )
 def test_seed_separation_claim_clusters(
     seed_echoes: tuple[list[EchoInput], dict[int, str], list[EchoCluster]],

@@ -380,3 +380,19 @@ def test_export_tables(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
         table = pq.read_table(path)
         assert table.num_rows == statements[0] and "speaker_key" in table.column_names
     assert (out / f"echo_clusters.{fmt}").exists() and (out / f"claim_values.{fmt}").exists()
+
+
+def test_echo_filters(seeds_db: Path) -> None:
+    every = api.echoes(seeds_db)
+    assert every and all(len({api_m.article for api_m in e.members}) >= 2 for e in every)
+    assert all(len(e.outlets) >= 2 for e in api.echoes(seeds_db, min_outlets=2))
+    by_lavrov = api.echoes(seeds_db, speaker="Lavrov")
+    assert by_lavrov and all("Sergey Lavrov" in e.speakers for e in by_lavrov)
+
+
+def test_a_damaged_story_index_is_rebuilt_not_fatal(seeds_copy: Path) -> None:
+    with sqlite3.connect(seeds_copy) as conn:
+        conn.execute("UPDATE link_state SET value = X'00' WHERE name = 'stories'")
+    summary = api.link(seeds_copy)
+    assert summary.story_index_rebuilt and summary.new_in_stories == 5
+    assert len(_rows(seeds_copy, "SELECT * FROM article_stories")) == 5
