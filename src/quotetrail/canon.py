@@ -1421,12 +1421,19 @@ class _Builder:
         ]
         drafts.sort(key=lambda d: (d[1].type, d[1].key, -d[1].count, d[1].names))
         seen: Counter[str] = Counter()
+        taken = {entity.key for _, entity in drafts}
         entity_of_root: dict[int, int] = {}
         entities: list[CanonicalEntity] = []
         for root, entity in drafts:
             seen[entity.key] += 1
             if seen[entity.key] > 1:
-                entity.key = f"{entity.key}-{seen[entity.key]}"
+                # A numbered key, skipping numbers another name's own slug already has ("… 2").
+                base, number = entity.key, seen[entity.key]
+                while f"{base}-{number}" in taken:
+                    number += 1
+                seen[base] = number
+                entity.key = f"{base}-{number}"
+                taken.add(entity.key)
             entity_of_root[root] = len(entities)
             entities.append(entity)
         # Where each record's uses went: its own group unless every use was resolved elsewhere, then
