@@ -1,13 +1,16 @@
 """Stories: articles about the same event, grouped incrementally as they arrive.
 
-An article joins the story it is most similar to, or founds a new one; an assignment never changes
-afterwards, so new articles are matched against the existing stories without recomputing the corpus.
+An article joins the story it is most likely to belong to, or founds a new one; an assignment never
+changes afterwards, so new articles are matched against the existing stories without recomputing the
+corpus.
 
-**Representation.** Each article is a bag of words from its title (each title word counted
-``title_weight`` times: headlines name the event) and the first ``body_chars`` characters of its body
-(the lead and the first paragraphs; later paragraphs drift into background). Words are lower-cased,
-function words and reporting verbs dropped. A term weighs ``(1 + ln tf) * idf`` and only the
-``terms_per_article`` heaviest terms are kept per article, so the state grows by a fixed amount per
+**Representation.** Each article keeps three sparse vectors. The *lead* vector: a bag of words from its
+title (each title word counted ``title_weight`` times: headlines name the event) and the first
+``body_chars`` characters of its body; it drives the blocking and is the main cosine. The *title*
+vector: the distinct title words. The *body* vector: the words of the first ``body_vector_chars``
+characters, for the background and detail beyond the lead. Words are lower-cased, function words and
+reporting verbs dropped. A term weighs ``(1 + ln tf) * idf``; only the ``terms_per_article`` (lead) and
+``body_terms_per_article`` (body) heaviest terms are kept, so the state grows by a fixed amount per
 article, not with its length.
 
 **Incremental IDF.** Document frequencies are updated as each article arrives (before it is weighed).
@@ -18,39 +21,53 @@ because there are two articles. Weights are never frozen: an article keeps its *
 and both the incoming article and the candidate articles it is compared with are weighed with the
 current document frequencies at comparison time. Only the choice of which terms an article keeps is made
 with the IDFs of its arrival time. Measured cost of all this against knowing the whole corpus's document
-frequencies from the start: none (train B-cubed F1 0.8903 incremental, 0.8906 with the final IDFs).
+frequencies from the start: none (train B-cubed F1 0.8903 incremental, 0.8906 with the final IDFs, with
+the earlier cosine-threshold decision).
 
-**Blocking.** An inverted index maps each of an article's ``index_terms`` heaviest terms, under its
+**Blocking.** An inverted index maps each of an article's ``index_terms`` heaviest lead terms, under its
 publication day, to its story. An incoming dated article looks up its ``query_terms`` heaviest terms
 on the days within ``window_days`` of its own (plus the stories that have no date at all); a dateless
-article looks them up on every day, skipping terms too common to be salient, and must clear the higher
+article looks them up on every day, skipping terms too common to be salient, and must clear the
 ``dateless_threshold``. The ``candidates`` stories sharing the most weight are then scored exactly; no
 article is ever compared with every story.
 
-**Similarity to a story** is average-link: the mean cosine between the article and the story's members
-(max-link chained topics into long stories; see the measurements below). A member from the article's
-own outlet counts ``same_outlet_factor`` times its cosine: two articles of one outlet are seldom the
-same story in the benchmark (never, in fact), but outlets do run follow-ups and updated versions of a
-report, so it is a soft penalty that a near-duplicate still clears, not a ban. Each day between the
-article and the story's nearest dated member costs ``day_penalty``.
+**The pair model.** Each member of a candidate story is compared with the incoming article on the
+features of :data:`PAIR_FEATURES`: the lead, title and body cosines; the lead cosine relative to the
+incoming article's best candidate (its nearest neighbour scores 1); the lead cosine relative to the
+*member's* best cosine with any article it has met so far (1 when the incoming article is the closest
+the member has seen: mutual nearest neighbours are the surest pairs, and an article that is only a
+member's second choice more often reports a neighbouring event); the day gap, whether either date is
+unknown, and whether both come from one outlet (two articles of one outlet are seldom one story in the
+benchmark, but outlets do run follow-ups, so it is a learned penalty, not a ban). A logistic regression
+(:class:`StoryModel`, trained by ``training/train_story_model.py``, stored in ``data/story_model.json``
+and in every saved state) turns them into the probability that the two report one event. A story's score
+is the mean probability over its members (average-link: max-link chained topics into long stories); the
+article joins the best story whose score clears ``threshold`` (``dateless_threshold`` for a story or
+article without a date), else founds its own.
 
 Within one :meth:`StoryIndex.add` call articles are processed in (published, article) order, dateless
 articles last (they are compared with everything, so they are best placed once the dated articles of the
 call are in). Feed batches in chronological order for the same result as one call.
 
-Calibration (all on the *train* split of ``bench/stories/allsides_stories.jsonl.gz``, B-cubed F1 with
-``eval/score_clusters.py``, articles analysed by the real pipeline; see ``benchmarks/stories.py``):
-max-link 0.869 → average-link 0.879 (a 50/50 mix of the two: 0.888 vs 0.890 average-link alone, later);
-title weight 5 (vs 2–3) and a 2,000-character body (vs 1,500: −0.005; 4,000 or 8,000: −0.007) +0.005
-each; 80 terms per article (vs 40–50) +0.005, 120 no better; a day penalty of 0.08 (vs 0.02) +0.005, 0.05
-and 0.12 both −0.002; thresholds 0.08 dated (0.06 and 0.10: −0.001) and 0.15 dateless (vs 0.12) +0.003;
-100 prior documents (vs none) +0.002. A same-outlet factor of 0.5 vs 0.01 (a near ban) changed nothing
-(0.8933 vs 0.8937). Wider blocking (30 query terms, 60 candidates, 40 indexed terms) gave 0.8907 vs
-0.8903, so blocking loses nothing measurable. WordLlama embeddings of title and lead (mixed 30/70 with
-the TF-IDF cosine: 0.8867 vs 0.8881), a separate title cosine, entity names as extra terms (0.8907 and
-0.8869 vs 0.8933) and shared word 6-grams added nothing beyond the TF-IDF cosine and the date gap, so
-none is used. Final figures:
-train 0.896, val 0.918, test 0.928, val+test 0.914, all splits pooled 0.883.
+Calibration (all choices on the *train* split of ``bench/stories/allsides_stories.jsonl.gz``, B-cubed F1
+with ``eval/score_clusters.py`` as ``benchmarks/stories.py`` computes it, articles analysed by the real
+pipeline). The earlier hand-tuned decision (mean lead cosine minus 0.08 per day, times 0.5 for a shared
+outlet, over a 0.08 threshold) scored train 0.896, val 0.918, test 0.928, val+test 0.914, all splits
+pooled 0.883. The representation constants come from that tuning: title weight 5 (vs 2–3) and a
+2,000-character lead (vs 1,500: −0.005; 4,000 or 8,000: −0.007) +0.005 each; 80 lead terms (vs 40–50)
++0.005, 120 no better; 100 prior documents (vs none) +0.002; wider blocking (30 query terms, 60
+candidates, 40 indexed terms) +0.0004, so blocking loses nothing measurable. With the pair model (each
+step retrained; train B-cubed of the whole clustering of the train split alone): lead, title, relative
+cosine, days, dateless, outlet 0.8965; + body cosine 0.9056 (the whole body instead of 5,000 characters:
++0.001 pooled, at twice the tokenising cost; 3,000 characters: −0.0014 pooled; cross-validated pair
+log-loss with 80, 150, 400 body terms: 0.0998, 0.0990, 0.0981, 400 not worth 2.7 times the stored terms);
++ mutual cosine 0.9224. Thresholds 0.4 dated (0.35: 0.9190, 0.45: 0.9220, 0.5: 0.9170) and 0.2 dateless
+(0.3: −0.002). Tried without gain: WordLlama cosine of title and lead as a learned feature (within 0.002
+pooled), shared capitalised names, shared numbers, lead-only cosine, word bigrams (pair log-loss within 1 %
+of without), a min-link share in the story score (0.5: −0.003 train), a 1- or 3-day window (within
+0.001). Scoring 15 candidate stories instead of 30 (then retrained): train 0.9200 vs 0.9210 pooled, at 0.8
+times the clustering time on the allsides corpus. Final figures: train 0.920, val 0.933, test 0.931,
+val+test 0.924, all splits pooled 0.906.
 """
 
 from __future__ import annotations
@@ -66,7 +83,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +95,7 @@ __all__ = [
     "StoryIndex",
     "StoryModel",
     "StoryParams",
+    "default_model",
     "story_terms",
 ]
 
@@ -116,20 +134,29 @@ class StoryParams:
     prior_documents: int = 100
     body_chars: int = 2000
     terms_per_article: int = 80
+    body_vector_chars: int = 5000  # of the body read for the body cosine
+    body_terms_per_article: int = 150  # kept for the body cosine
     index_terms: int = 25  # terms of an article posted in the inverted index
     query_terms: int = 15  # terms of an incoming article looked up in it
-    candidates: int = 30  # stories scored exactly per incoming article
+    candidates: int = 15  # stories scored exactly per incoming article (30: train +0.0004, 1.2x the time)
     window_days: int = 2
     # Least mean same-story probability (of the pair model) for an article to join a story.
-    threshold: float = 0.3
+    threshold: float = 0.4
     dateless_threshold: float = 0.2
-    min_link_share: float = 0.0
     # Terms looked up beyond the date window must be in at most this share (and number) of the articles.
     dateless_max_df_share: float = 0.1
     dateless_max_df: int = 300
 
     def __post_init__(self) -> None:
-        for name in ("body_chars", "terms_per_article", "index_terms", "query_terms", "candidates"):
+        for name in (
+            "body_chars",
+            "body_vector_chars",
+            "terms_per_article",
+            "body_terms_per_article",
+            "index_terms",
+            "query_terms",
+            "candidates",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         for name in ("window_days", "prior_documents"):
@@ -141,7 +168,9 @@ class StoryParams:
 PAIR_FEATURES = (
     "cosine",
     "title_cosine",
+    "body_cosine",
     "relative_cosine",
+    "mutual_cosine",
     "day_gap",
     "dateless",
     "same_outlet",
@@ -204,26 +233,49 @@ _STOP_WORDS = frozenset(
     """.split()
 )
 
-# Words (letters, inner apostrophes and hyphens) and numbers (inner separators allowed).
+# Words (letters, inner apostrophes and hyphens) and numbers (inner separators allowed). The possessive
+# 's is removed beforehand; words shorter than three characters (function words, fragments) afterwards.
 _TOKEN_RE = re.compile(r"\w+(?:['-]\w+)*")
-_MIN_TOKEN_CHARS = 3
+_POSSESSIVE_RE = re.compile(r"'s\b")
+_MIN_WORD_CHARS = 3
 
 
-def _word_counts(text: str, weight: float, counts: dict[str, float]) -> None:
-    """Add ``weight`` to ``counts`` for each kept word of ``text``; the filters run once per distinct word."""
-    for raw, occurrences in Counter(_TOKEN_RE.findall(text.lower().replace("’", "'"))).items():
-        word = raw[:-2] if raw.endswith("'s") else raw
-        if len(word) >= _MIN_TOKEN_CHARS and word not in _STOP_WORDS:
-            counts[word] = counts.get(word, 0.0) + weight * occurrences
+def _tokens(text: str) -> list[str]:
+    return _TOKEN_RE.findall(_POSSESSIVE_RE.sub("", text.lower().replace("’", "'")))
+
+
+def _kept_counts(counts: Counter[str]) -> dict[str, float]:
+    """The counts of the words worth keeping. Tested once per distinct word, with C-level set and dict
+    operations where possible: the first 5,000 characters of every body go through here."""
+    kept: dict[str, float] = dict(counts)
+    for word in _STOP_WORDS.intersection(kept):
+        del kept[word]
+    for word in [word for word in kept if len(word) < _MIN_WORD_CHARS]:
+        del kept[word]
+    return kept
 
 
 def story_terms(title: str | None, body: str, params: StoryParams | None = None) -> dict[str, float]:
     """The weighted term frequencies an article is represented by (title words count extra)."""
-    params = params or StoryParams()
-    counts: dict[str, float] = {}
-    _word_counts(title or "", params.title_weight, counts)
-    _word_counts(body[: params.body_chars], 1.0, counts)
-    return counts
+    return _article_words(title, body, params or StoryParams())[0]
+
+
+def _article_words(
+    title: str | None, body: str, params: StoryParams
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """The word counts of an article's lead vector (title words weighed extra), of its title and of its
+    body up to ``body_vector_chars``. The body is read once: its lead part is counted for both vectors."""
+    title_words = _kept_counts(Counter(_tokens(title or "")))
+    lead_counts = Counter(_tokens(body[: params.body_chars]))
+    lead_body = _kept_counts(lead_counts)
+    lead = {word: count * params.title_weight for word, count in title_words.items()}
+    for word, count in lead_body.items():
+        lead[word] = lead.get(word, 0.0) + count
+    if len(body) <= params.body_chars:
+        return lead, title_words, lead_body
+    # Counting a list of tokens into a Counter runs in C; merging two Counters would not.
+    lead_counts.update(_tokens(body[params.body_chars : params.body_vector_chars]))
+    return lead, title_words, _kept_counts(lead_counts)
 
 
 def _day_number(published: str | None) -> int:
@@ -233,6 +285,13 @@ def _day_number(published: str | None) -> int:
         return datetime.date.fromisoformat(published[:10]).toordinal()
     except ValueError:
         return _NO_DAY
+
+
+class _Vector(NamedTuple):
+    """A sparse tf-idf vector of an incoming article: term ids and their weights."""
+
+    ids: npt.NDArray[np.int64]
+    weights: npt.NDArray[np.float64]
 
 
 class _Column:
@@ -284,15 +343,23 @@ class StoryIndex:
         self._story_of = _Column(np.int32)
         self._similarity = _Column(np.float64)
         self._founded = _Column(np.bool_)
+        # The highest lead cosine the article has had with any article it was compared with, either way.
+        self._best_cosine = _Column(np.float64)
         self._offsets = _Column(np.int64, [0])
         self._term_ids = _Column(np.int32)
         self._log_tf = _Column(np.float32)
         # Per article, the distinct words of its title (the headline names the event most directly).
         self._title_offsets = _Column(np.int64, [0])
         self._title_ids = _Column(np.int32)
+        # Per article, the heaviest words of its whole body (background and detail beyond the lead).
+        self._body_offsets = _Column(np.int64, [0])
+        self._body_ids = _Column(np.int32)
+        self._body_log_tf = _Column(np.float32)
         # Per story: member positions, and the day its postings are filed under (its first dated member's).
         self._members: list[list[int]] = []
         self._anchor_day: list[int] = []
+        # Working space of :meth:`_cosines`, as long as the vocabulary (derived, not stored).
+        self._scratch: npt.NDArray[np.float64] = np.zeros(0)
         # term id → day → stories with that term among an article of that day (derived, not stored).
         self._postings: dict[int, dict[int, list[int]]] = {}
 
@@ -316,21 +383,27 @@ class StoryIndex:
         known = self._position.get(doc.article)
         if known is not None:
             return self._assignment(known)
-        counts = story_terms(doc.title, doc.body, self.params)
-        term_ids = np.fromiter(map(self._term_id, counts), dtype=np.int64, count=len(counts))
-        title_words: dict[str, float] = {}
-        _word_counts(doc.title or "", 1.0, title_words)
-        title_ids = np.fromiter(map(self._term_id, title_words), dtype=np.int64, count=len(title_words))
+        counts, title_words, body_words = _article_words(doc.title, doc.body, self.params)
+        # Every word of the lead vector is in the title or the body vector.
+        self._count_document(set(title_words).union(body_words))
+        term_ids = self._vocabulary_ids(counts)
+        title_ids = self._vocabulary_ids(title_words)
+        body_ids = self._vocabulary_ids(body_words)
+        body_raw = np.fromiter(body_words.values(), dtype=np.float64, count=len(body_words))
         raw = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        df = self._df.view()
-        df[term_ids] += 1
-        log_tf = (1.0 + np.log(raw)).astype(np.float32) if len(raw) else np.zeros(0, np.float32)
-        weights = log_tf * self._idf(term_ids)
-        keep = np.argsort(-weights, kind="stable")[: self.params.terms_per_article]
-        term_ids, log_tf, weights = term_ids[keep], log_tf[keep], weights[keep]
+        term_ids, log_tf, weights = self._heaviest(term_ids, raw, self.params.terms_per_article)
+        body_ids, body_log_tf, body_weights = self._heaviest(
+            body_ids, body_raw, self.params.body_terms_per_article
+        )
 
         outlet = self._outlet_code(doc.outlet)
-        story, similarity = self._best_story(term_ids, weights, title_ids, day, outlet)
+        story, similarity, best_cosine = self._best_story(
+            _Vector(term_ids, weights),
+            _Vector(title_ids, self._idf(title_ids)),
+            _Vector(body_ids, body_weights),
+            day,
+            outlet,
+        )
         founded = story < 0
         if founded:
             story, similarity = len(self._members), 1.0
@@ -347,22 +420,40 @@ class StoryIndex:
         self._story_of.append(story)
         self._similarity.append(similarity)
         self._founded.append(founded)
+        self._best_cosine.append(best_cosine)
         self._term_ids.extend(term_ids.astype(np.int32))
         self._log_tf.extend(log_tf)
         self._offsets.append(self._term_ids.size)
         self._title_ids.extend(title_ids.astype(np.int32))
         self._title_offsets.append(self._title_ids.size)
+        self._body_ids.extend(body_ids.astype(np.int32))
+        self._body_log_tf.extend(body_log_tf)
+        self._body_offsets.append(self._body_ids.size)
         self._members[story].append(position)
         self._post(position)
         return self._assignment(position)
 
-    def _term_id(self, term: str) -> int:
-        term_id = self._vocab.get(term)
-        if term_id is None:
-            term_id = self._vocab[term] = len(self._terms)
+    def _heaviest(
+        self, term_ids: npt.NDArray[np.int64], raw: npt.NDArray[np.float64], limit: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+        """The ``limit`` heaviest terms by today's tf-idf: their ids, 1 + ln tf and weights."""
+        log_tf = (1.0 + np.log(raw)).astype(np.float32) if len(raw) else np.zeros(0, np.float32)
+        weights = log_tf * self._idf(term_ids)
+        keep = np.argsort(-weights, kind="stable")[:limit]
+        return term_ids[keep], log_tf[keep], weights[keep]
+
+    def _count_document(self, words: set[str]) -> None:
+        """Add an article's distinct words to the document frequencies (new words to the vocabulary, in
+        sorted order so that a state is the same from run to run)."""
+        for term in sorted(words.difference(self._vocab)):
+            self._vocab[term] = len(self._terms)
             self._terms.append(term)
             self._df.append(0)
-        return term_id
+        self._df.view()[self._vocabulary_ids(words)] += 1
+
+    def _vocabulary_ids(self, words: Iterable[str]) -> npt.NDArray[np.int64]:
+        """The vocabulary ids of ``words`` (all known), in their order."""
+        return np.fromiter(map(self._vocab.__getitem__, words), dtype=np.int64)
 
     def _outlet_code(self, outlet: str | None) -> int:
         if not outlet:
@@ -436,19 +527,14 @@ class StoryIndex:
         return [story for story, _ in ranked[: params.candidates]]
 
     def _best_story(
-        self,
-        term_ids: npt.NDArray[np.int64],
-        weights: npt.NDArray[np.float64],
-        title_ids: npt.NDArray[np.int64],
-        day: int,
-        outlet: int,
-    ) -> tuple[int, float]:
+        self, lead: _Vector, title: _Vector, body: _Vector, day: int, outlet: int
+    ) -> tuple[int, float, float]:
         """The story to join and the mean same-story probability with its members, or (-1, 0.0) when no
-        story is likely enough."""
+        story is likely enough; and the article's highest lead cosine with the members compared."""
         params = self.params
-        candidates = self._candidate_stories(term_ids, weights, day)
-        if not candidates or not len(term_ids):
-            return -1, 0.0
+        candidates = self._candidate_stories(lead.ids, lead.weights, day)
+        if not candidates or not len(lead.ids):
+            return -1, 0.0, 0.0
         days = self._days.view()
         stories: list[int] = []
         dated: list[bool] = []
@@ -462,44 +548,45 @@ class StoryIndex:
             dated.append(gap >= 0)
             members.extend(self._members[story])
         if not stories:
-            return -1, 0.0
-        probabilities = self.model.probabilities(
-            self._pair_features(term_ids, weights, title_ids, day, outlet, members)
-        )
+            return -1, 0.0, 0.0
+        features = self._pair_features(lead, title, body, day, outlet, members)
+        probabilities = self.model.probabilities(features)
+        # The members have now been compared with one more article (only their best cosine is kept).
+        best_cosine = self._best_cosine.view()
+        np.maximum.at(best_cosine, members, features[:, 0])
         best, best_score, cursor = -1, 0.0, 0
         for story, is_dated in zip(stories, dated, strict=True):
             size = len(self._members[story])
-            member_probabilities = probabilities[cursor : cursor + size]
-            score = float(
-                (1 - params.min_link_share) * member_probabilities.mean()
-                + params.min_link_share * member_probabilities.min()
-            )
+            score = float(probabilities[cursor : cursor + size].mean())
             cursor += size
             threshold = params.threshold if is_dated else params.dateless_threshold
             if score >= threshold and score > best_score:
                 best, best_score = story, score
-        return best, best_score
+        return best, best_score, float(features[:, 0].max())
 
     def _pair_features(
-        self,
-        term_ids: npt.NDArray[np.int64],
-        weights: npt.NDArray[np.float64],
-        title_ids: npt.NDArray[np.int64],
-        day: int,
-        outlet: int,
-        members: list[int],
+        self, lead: _Vector, title: _Vector, body: _Vector, day: int, outlet: int, members: list[int]
     ) -> npt.NDArray[np.float64]:
         """One row of :data:`PAIR_FEATURES` per member: the incoming article against that member."""
         cosines = self._cosines(
-            term_ids, weights, members, self._offsets.view(), self._term_ids.view(), self._log_tf.view()
+            lead, members, self._offsets.view(), self._term_ids.view(), self._log_tf.view()
         )
         title_cosines = self._cosines(
-            title_ids, self._idf(title_ids), members, self._title_offsets.view(), self._title_ids.view(), None
+            title, members, self._title_offsets.view(), self._title_ids.view(), None
+        )
+        body_cosines = self._cosines(
+            body, members, self._body_offsets.view(), self._body_ids.view(), self._body_log_tf.view()
         )
         # How the member compares with the incoming article's best match among all candidates: two
         # reports of one event are usually each other's nearest neighbours, whatever the cosine's scale.
         best = float(cosines.max())
         relative = cosines / best if best > 0 else np.zeros_like(cosines)
+        # And how the incoming article compares with the member's own best match so far: 1 when it is the
+        # closest article the member has met. Mutual nearest neighbours are the surest pairs; an article
+        # that is only the member's second choice more often belongs to a neighbouring event.
+        member_best = np.maximum(self._best_cosine.view()[members], cosines)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mutual = np.where(member_best > 0, cosines / member_best, 0.0)
         member_days = self._days.view()[members]
         dateless = (member_days == _NO_DAY) | (day == _NO_DAY)
         gaps = np.where(dateless, 0, np.abs(member_days - day)).astype(np.float64)
@@ -508,7 +595,9 @@ class StoryIndex:
             (
                 cosines,
                 title_cosines,
+                body_cosines,
                 relative,
+                mutual,
                 gaps,
                 dateless.astype(np.float64),
                 same_outlet.astype(np.float64),
@@ -517,8 +606,7 @@ class StoryIndex:
 
     def _cosines(
         self,
-        term_ids: npt.NDArray[np.int64],
-        weights: npt.NDArray[np.float64],
+        vector: _Vector,
         members: list[int],
         offsets: npt.NDArray[np.int64],
         stored_ids: npt.NDArray[np.int32],
@@ -526,6 +614,7 @@ class StoryIndex:
     ) -> npt.NDArray[np.float64]:
         """Cosine of the incoming vector with each member's stored vector (CSR ``offsets``/``stored_ids``,
         term frequencies ``stored_tf`` or all 1), both weighed with today's IDF."""
+        term_ids, weights = vector
         if not len(term_ids):
             return np.zeros(len(members))
         starts = offsets[members]
@@ -536,10 +625,13 @@ class StoryIndex:
         member_weights = self._idf(member_terms)
         if stored_tf is not None:
             member_weights = stored_tf[flat] * member_weights
-        order = np.argsort(term_ids)
-        sorted_ids, sorted_weights = term_ids[order], weights[order]
-        slot = np.minimum(np.searchsorted(sorted_ids, member_terms), len(sorted_ids) - 1)
-        products = np.where(sorted_ids[slot] == member_terms, sorted_weights[slot] * member_weights, 0.0)
+        # The incoming vector spread over a vocabulary-wide array (zero elsewhere, and zeroed again after
+        # use): looking up each member term is then one gather.
+        if len(self._scratch) < len(self._terms):
+            self._scratch = np.zeros(2 * len(self._terms))
+        self._scratch[term_ids] = weights
+        products = self._scratch[member_terms] * member_weights
+        self._scratch[term_ids] = 0.0
         bounds = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         nonempty = lengths > 0
         dots = np.zeros(len(members))
@@ -573,11 +665,15 @@ class StoryIndex:
             "story": self._story_of.view(),
             "similarity": self._similarity.view(),
             "founded": self._founded.view(),
+            "best_cosine": self._best_cosine.view(),
             "offsets": self._offsets.view(),
             "term_ids": self._term_ids.view(),
             "log_tf": self._log_tf.view(),
             "title_offsets": self._title_offsets.view(),
             "title_ids": self._title_ids.view(),
+            "body_offsets": self._body_offsets.view(),
+            "body_ids": self._body_ids.view(),
+            "body_log_tf": self._body_log_tf.view(),
         }
         buffer = io.BytesIO()
         np.savez_compressed(buffer, allow_pickle=False, **arrays)
@@ -611,7 +707,7 @@ class StoryIndex:
         articles = arrays["articles"]
         count = len(articles)
         offsets, term_ids = arrays["offsets"], arrays["term_ids"]
-        per_article = ("days", "outlets", "story", "similarity", "founded")
+        per_article = ("days", "outlets", "story", "similarity", "founded", "best_cosine")
         if any(len(arrays[name]) != count for name in per_article) or len(offsets) != count + 1:
             raise ValueError("per-article arrays differ in length")
         if len(arrays["df"]) != len(terms) or len(set(terms)) != len(terms):
@@ -621,11 +717,18 @@ class StoryIndex:
         if len(arrays["log_tf"]) != len(term_ids):
             raise ValueError("term arrays do not match")
         title_offsets, title_ids = arrays["title_offsets"], arrays["title_ids"]
-        if len(title_offsets) != count + 1 or title_offsets[0] != 0 or title_offsets[-1] != len(title_ids):
-            raise ValueError("title offsets do not match the titles")
-        if np.any(np.diff(title_offsets) < 0):
-            raise ValueError("title offsets are not increasing")
-        for ids in (term_ids, title_ids):
+        body_offsets, body_ids = arrays["body_offsets"], arrays["body_ids"]
+        for what, starts, ids in (("title", title_offsets, title_ids), ("body", body_offsets, body_ids)):
+            if (
+                len(starts) != count + 1
+                or starts[0] != 0
+                or starts[-1] != len(ids)
+                or np.any(np.diff(starts) < 0)
+            ):
+                raise ValueError(f"{what} term offsets do not match the {what} terms")
+        if len(arrays["body_log_tf"]) != len(body_ids):
+            raise ValueError("body term arrays do not match")
+        for ids in (term_ids, title_ids, body_ids):
             if len(ids) and (ids.min() < 0 or ids.max() >= len(terms)):
                 raise ValueError("a term id is out of the vocabulary")
         if len(set(articles.tolist())) != count:
@@ -643,11 +746,15 @@ class StoryIndex:
         self._offsets = _Column(np.int64, offsets)
         self._title_offsets = _Column(np.int64, title_offsets)
         self._title_ids = _Column(np.int32, title_ids)
+        self._body_offsets = _Column(np.int64, body_offsets)
+        self._body_ids = _Column(np.int32, body_ids)
+        self._body_log_tf = _Column(np.float32, arrays["body_log_tf"])
         self._days = _Column(np.int32, arrays["days"])
         self._outlet_codes = _Column(np.int32, story_codes)
         self._story_of = _Column(np.int32, arrays["story"])
         self._similarity = _Column(np.float64, arrays["similarity"])
         self._founded = _Column(np.bool_, arrays["founded"])
+        self._best_cosine = _Column(np.float64, arrays["best_cosine"])
         # Replaying the arrivals in order rebuilds the members, anchor days and postings exactly as
         # they were, so a loaded index places new articles as the original would have.
         for position, (article, story, founded, day) in enumerate(
