@@ -17,7 +17,9 @@ from quotetrail.linking import _can_carry_a_claim, _names_someone
         ("an official", False),
         ("One senior official", False),
         ("(Culver notes this is one of the reasons Trump", False),
-        ("the man who for years led the committee that wrote the bill", False),  # too long to be a name
+        ("the senior advisor to Gulf State Analytics in Washington, Theodore Karasik", True),
+        # too long to be a name
+        ("the man who for years led the committee that wrote the bill before the last election", False),
     ],
 )
 def test_which_surface_forms_are_aliases(surface: str, is_alias: bool) -> None:

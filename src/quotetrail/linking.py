@@ -317,10 +317,10 @@ def _link_entities(store: Store, rules: AliasRules | None, summary: LinkSummary)
 
 # A surface form shown as an entity's alias names it ("Lavrov", "Russia's top diplomat"); an indefinite
 # description ("A McConnell aide", "a spokesman") picks out someone, not the entity, and a long or
-# bracketed stretch is a misread mention. Eight words: the longest role titles seen on the seeds and
-# the example corpus ("the UN's special envoy for Syria Staffan de Mistura") have seven.
+# bracketed stretch is a misread mention. Twelve words: the longest apposition of a role and a name in
+# the seed articles ("the senior advisor to Gulf State Analytics in Washington, Theodore Karasik") has 11.
 _INDEFINITE = re.compile(r"(?i)^(?:a|an|one|another|some)\s")
-_ALIAS_MAX_WORDS = 8
+_ALIAS_MAX_WORDS = 12
 
 
 def _names_someone(surface: str) -> bool:
@@ -421,7 +421,7 @@ def _link_echoes(store: Store, summary: LinkSummary) -> None:
 # bench/news/allsides such fragments, repeated by hundreds of articles, made the widest echo clusters.
 # Real content opening this way is a clause with its subject later ("in 2015 the US ..."), longer than
 # the limit.
-_ADJUNCT_OPENING = re.compile(r"^(?:to|on|in|at|for|with|by|from|about|during|after|before|via)\s")
+_ADJUNCT_OPENING = re.compile(r"^(?:to|on|in|at|for|with|by|from|about|during|after|before|via)(?:\s|$)")
 _ADJUNCT_MAX_WORDS = 10
 
 
