@@ -17,6 +17,10 @@ The file is plain SQLite (WAL journal), readable by any SQLite tool without cust
 ``skipped_inputs``
     Inputs that could not be analysed: one row per (source, reason); a rerun refreshes ``detail`` and
     ``seen_at`` rather than adding a row.
+``canonical_entities``, ``name_links``, ``stories``, ``article_stories``, ``echo_*``, ``claim_*``, ``link_state``
+    Written by the cross-article pass (:mod:`quotetrail.linking`): corpus-level entities and the
+    article-level names linked to them (``statements.speaker_key``), stories, echo clusters and claim
+    histories; ``link_state`` keeps the story index and the user's alias rules between runs.
 ``statements_fts`` / ``articles_fts``
     FTS5 indexes over statement text and over article title and body. They are *external-content*
     tables (the text lives once, in ``statements``/``articles``) kept in sync by triggers, so a row
