@@ -17,7 +17,7 @@ The file is plain SQLite (WAL journal), readable by any SQLite tool without cust
 ``skipped_inputs``
     Inputs that could not be analysed: one row per (source, reason); a rerun refreshes ``detail`` and
     ``seen_at`` rather than adding a row.
-``canonical_entities``, ``name_links``, ``stories``, ``article_stories``, ``echo_*``, ``claim_*``, ``link_state``
+``canonical_entities``, ``name_links``, ``stories``, ``article_stories``, ``echo_*``, ``claim_*``, ``link_*``
     Written by the cross-article pass (:mod:`quotetrail.linking`): corpus-level entities and the
     article-level names linked to them (``statements.speaker_key``), stories, echo clusters and claim
     histories; ``link_state`` keeps the story index and the user's alias rules between runs.
