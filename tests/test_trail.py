@@ -291,6 +291,15 @@ def test_linking_again_changes_nothing(seeds_copy: Path) -> None:
     assert _snapshot(seeds_copy) == before
 
 
+def _lavrov_and_ministry_keys(db: Path) -> set[str]:
+    rows = _rows(
+        db,
+        "SELECT DISTINCT speaker_key FROM statements "
+        "WHERE speaker IN ('Sergey Lavrov', 'Russian Foreign Ministry')",
+    )
+    return {key for (key,) in rows}
+
+
 def test_alias_file_splits_and_merges_and_a_rerun_keeps_them(seeds_copy: Path, tmp_path: Path) -> None:
     aliases = tmp_path / "aliases.toml"
     aliases.write_text(
@@ -298,36 +307,13 @@ def test_alias_file_splits_and_merges_and_a_rerun_keeps_them(seeds_copy: Path, t
         encoding="utf-8",
     )
     api.link(seeds_copy, aliases=aliases)
-    merged = {
-        k
-        for (k,) in _rows(
-            seeds_copy,
-            "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
-            "('Sergey Lavrov', 'Russian Foreign Ministry')",
-        )
-    }
+    merged = _lavrov_and_ministry_keys(seeds_copy)
     assert len(merged) == 1
     api.link(seeds_copy)  # no option: the stored rules still apply
-    again = {
-        k
-        for (k,) in _rows(
-            seeds_copy,
-            "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
-            "('Sergey Lavrov', 'Russian Foreign Ministry')",
-        )
-    }
-    assert again == merged
+    assert _lavrov_and_ministry_keys(seeds_copy) == merged
     aliases.write_text("", encoding="utf-8")  # an empty file clears the rules
     api.link(seeds_copy, aliases=aliases)
-    cleared = {
-        k
-        for (k,) in _rows(
-            seeds_copy,
-            "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
-            "('Sergey Lavrov', 'Russian Foreign Ministry')",
-        )
-    }
-    assert len(cleared) == 2
+    assert len(_lavrov_and_ministry_keys(seeds_copy)) == 2
 
 
 def test_a_bad_alias_file_is_refused_before_anything_changes(seeds_copy: Path, tmp_path: Path) -> None:

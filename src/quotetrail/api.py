@@ -36,7 +36,7 @@ from typing import Any, Protocol, TextIO
 
 from .export import ExportFormat, export
 from .ingest import SkipReason, iter_inputs
-from .linking import LinkObserver, LinkSummary
+from .linking import LinkSummary
 from .linking import link as _link_store
 from .model import Article, SkippedInput, StatementScope, article_to_record
 from .pipeline import Stage, run_pool, run_stages
@@ -316,7 +316,6 @@ def analyze(
     *,
     analysis: Analysis | None = None,
     observer: RunObserver | None = None,
-    link_observer: LinkObserver | None = None,
 ) -> RunSummary:
     """Analyse ``paths`` into the store at ``db`` (default: ``settings.db``), then link the whole store
     (unless ``settings.link`` is False); see the module docs."""
@@ -339,7 +338,7 @@ def analyze(
                 uncommitted = 0
         store.commit()
         if settings.link:
-            summary.link = _link_store(store, aliases=settings.aliases, observer=link_observer)
+            summary.link = _link_store(store, aliases=settings.aliases)
     return summary
 
 
@@ -347,11 +346,10 @@ def link(
     db: str | os.PathLike[str],
     *,
     aliases: str | os.PathLike[str] | None = None,
-    observer: LinkObserver | None = None,
 ) -> LinkSummary:
     """Run the cross-article pass over the store at ``db`` (FileNotFoundError if there is none)."""
     with Store.open(db, create=False) as store:
-        return _link_store(store, aliases=aliases, observer=observer)
+        return _link_store(store, aliases=aliases)
 
 
 def _store_article(store: Store, article: Article, summary: RunSummary) -> None:
@@ -375,7 +373,6 @@ __all__ = [
     "AlreadyStored",
     "Analysis",
     "ExportFormat",
-    "LinkObserver",
     "LinkSummary",
     "NotLinkedError",
     "RunError",

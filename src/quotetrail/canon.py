@@ -76,7 +76,7 @@ from typing import Any, cast, get_args
 
 from .lexicon import GIVEN_NAME_VARIANTS, ORG_WORDS, TITLE_WORDS
 from .model import EntityType
-from .names import LEADING_FUNCTION_WORDS, NATIONALITIES, PARTICLE
+from .names import LEADING_FUNCTION_WORDS, NATIONALITIES, PARTICLE, strip_accents
 
 ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)
 
@@ -162,11 +162,7 @@ def fold(text: str) -> str:
     """Lower case without diacritics, with one apostrophe and one hyphen: the base of every key."""
     text = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION_VARIANTS)
     if not text.isascii():
-        text = "".join(
-            c
-            for c in unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-            if not unicodedata.combining(c)
-        )
+        text = strip_accents(text.translate(_UNDECOMPOSED))
     return text.lower()
 
 

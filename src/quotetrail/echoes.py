@@ -53,6 +53,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from .lexicon import FUNCTION_WORDS
 from .synonyms import fold_synonyms, fold_text
 
 EchoHow = Literal["verbatim", "paraphrase"]
@@ -178,13 +179,7 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # A sentence ends at . ! ? or … followed by optional closing quotes/brackets and whitespace.
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+")
 # Function words carry no claim: dropped from the tf-idf vectors (not from the verbatim shingles).
-_STOP_WORDS = frozenset(
-    """a an the of to in on at by for from with as into about over after before than then so and or but
-    if is are was were be been being am it its it's this that these those there here which who whom
-    whose what when where while i me my we us our you your he him his she her they them their do does
-    did done have has had having will would shall should can could may might must just also very said
-    says say saying told according one""".split()
-)
+_STOP_WORDS = FUNCTION_WORDS | frozenset("done it's saying whose".split())
 _NEGATIONS = frozenset("not no never nor neither none nobody nothing nowhere cannot without".split())
 
 

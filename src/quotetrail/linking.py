@@ -36,7 +36,7 @@ from .canon import AliasRules, Canon, NameUse, canonicalise, load_alias_file, pa
 from .claims import ClaimGroup, QuantityUse, group_claims, sentence_contexts
 from .echoes import EchoInput, find_echoes
 from .model import EntityType
-from .store import Store
+from .store import Store, json_text
 from .stories import StoryDoc, StoryIndex
 
 # link_state rows.
@@ -50,13 +50,6 @@ _STORY_BATCH = 10000
 
 # Mentions worth keeping as a speaker's aliases; pronouns ("he") and anonymous sources are not names.
 _NAMING_MENTIONS = ("name", "role", "organization")
-
-
-class LinkObserver:
-    """Hooks a front end follows a link run with; each does nothing by default."""
-
-    def step(self, description: str) -> None:
-        """A step of the pass begins."""
 
 
 @dataclass(slots=True)
@@ -91,7 +84,6 @@ def link(
     store: Store,
     *,
     aliases: str | os.PathLike[str] | None = None,
-    observer: LinkObserver | None = None,
 ) -> LinkSummary:
     """Run the cross-article pass over ``store``.
 
@@ -99,26 +91,24 @@ def link(
     written (a bad file raises :class:`quotetrail.canon.AliasFileError`) and kept in the store, so
     later runs without the option apply the same rules. An empty file clears them.
     """
-    observer = observer or LinkObserver()
     rules = _alias_rules(store, aliases)
     summary = LinkSummary()
     conn = store.connection
     summary.articles = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
-    with _step("stories", summary, observer):
+    with _step("stories", summary):
         _link_stories(store, summary)
-    with _step("entities", summary, observer):
+    with _step("entities", summary):
         canon = _link_entities(store, rules, summary)
-    with _step("echoes", summary, observer):
+    with _step("echoes", summary):
         _link_echoes(store, summary)
-    with _step("claims", summary, observer):
+    with _step("claims", summary):
         _link_claims(store, canon, summary)
     return summary
 
 
 @contextmanager
-def _step(name: str, summary: LinkSummary, observer: LinkObserver) -> Iterator[None]:
-    observer.step(name.capitalize())
+def _step(name: str, summary: LinkSummary) -> Iterator[None]:
     clock = time.perf_counter()
     yield
     summary.seconds[name] = time.perf_counter() - clock
@@ -276,7 +266,7 @@ def _link_entities(store: Store, rules: AliasRules | None, summary: LinkSummary)
             "INSERT INTO canonical_entities(entity_key, name, type, names, aliases, evidence) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (e.key, e.name, e.type, _dumps(e.names), _dumps(e.aliases), _dumps(e.evidence))
+                (e.key, e.name, e.type, json_text(e.names), json_text(e.aliases), json_text(e.evidence))
                 for e in canon.entities
             ],
         )
@@ -335,10 +325,6 @@ def _placeholders(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 # --- 3. echoes ----------------------------------------------------------------------------------------
 
 
@@ -387,14 +373,14 @@ def _link_echoes(store: Store, summary: LinkSummary) -> None:
                 len(cluster.members),
                 len(articles),
                 len(outlets),
-                _dumps(outlets),
-                _dumps(speakers),
+                json_text(outlets),
+                json_text(speakers),
                 first,
                 article_of[first],
                 info[article_of[first]].published,
                 info[article_of[first]].outlet,
-                _dumps(citations),
-                _dumps([[lk.a, lk.b, round(lk.similarity, 3), lk.how] for lk in cluster.links]),
+                json_text(citations),
+                json_text([[lk.a, lk.b, round(lk.similarity, 3), lk.how] for lk in cluster.links]),
             )
         )
         members.extend((m, first, i) for i, m in enumerate(cluster.members))
@@ -605,7 +591,7 @@ def _write_claims(store: Store, groups: list[ClaimGroup]) -> None:
                     len(g.values),
                     min((v.published for v in g.values if v.published), default=None),
                     max((v.published for v in g.values if v.published), default=None),
-                    _dumps([{"kind": f.kind, "a": f.a, "b": f.b, "note": f.note} for f in g.flags]),
+                    json_text([{"kind": f.kind, "a": f.a, "b": f.b, "note": f.note} for f in g.flags]),
                 )
                 for g in groups
             ],

@@ -204,24 +204,22 @@ def find_entities(db: Database, name: str, *, limit: int = 10) -> list[EntityRec
         return _find_entities(conn, name, limit)
 
 
+# Whole words of a name or of an alias ("Lavrov" in "Sergey Lavrov", "Nusra" in "Jabhat al-Nusra").
+_HAS_WORDS = (
+    "(' ' || replace(name, '-', ' ') || ' ') LIKE ? OR EXISTS (SELECT 1 FROM json_each(aliases) "
+    "WHERE (' ' || replace(value, '-', ' ') || ' ') LIKE ?)"
+)
+
+
 def _find_entities(conn: sqlite3.Connection, name: str, limit: int) -> list[EntityRecord]:
     wanted = " ".join(name.split())
     if not wanted:
         return []
     order = "ORDER BY statement_count DESC, article_count DESC, name LIMIT ?"
-    word = f"% {wanted.replace('-', ' ')} %"
     # Last resort, one word of what was typed ("President Putin" → "Putin"), longest words first, as
     # they are the most telling; short words ("al", "de", "the") would match too much.
     single_words = sorted({w for w in re.findall(r"\w+", wanted) if len(w) >= 4}, key=lambda w: (-len(w), w))
-    by_one_word = [
-        (
-            "(' ' || replace(name, '-', ' ') || ' ') LIKE ? OR EXISTS (SELECT 1 FROM json_each(aliases) "
-            "WHERE (' ' || replace(value, '-', ' ') || ' ') LIKE ?)",
-            (f"% {w} %", f"% {w} %"),
-        )
-        for w in single_words
-        if w.lower() != wanted.lower()
-    ]
+    word_runs = [wanted.replace("-", " "), *(w for w in single_words if w.lower() != wanted.lower())]
     for where, params in (
         ("name = ? COLLATE NOCASE", (wanted,)),
         (
@@ -229,13 +227,7 @@ def _find_entities(conn: sqlite3.Connection, name: str, limit: int) -> list[Enti
             "OR EXISTS (SELECT 1 FROM json_each(aliases) WHERE value = ? COLLATE NOCASE)",
             (wanted, wanted),
         ),
-        # A word of the name: "Lavrov" finds "Sergey Lavrov", "Nusra" finds "Jabhat al-Nusra".
-        (
-            "(' ' || replace(name, '-', ' ') || ' ') LIKE ? OR EXISTS (SELECT 1 FROM json_each(aliases) "
-            "WHERE (' ' || replace(value, '-', ' ') || ' ') LIKE ?)",
-            (word, word),
-        ),
-        *by_one_word,
+        *((_HAS_WORDS, (f"% {run} %",) * 2) for run in word_runs),
     ):
         rows = conn.execute(
             f"SELECT {_ENTITY_COLUMNS} FROM canonical_entities WHERE {where} {order}", (*params, limit)

@@ -491,7 +491,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _json(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """A JSON column's text: UTF-8 kept as written, so the database reads as it prints."""
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -620,12 +621,12 @@ class Store:
                     int(article.clean),
                     None if article.raw_text == article.body else article.raw_text,
                     article.html,
-                    _json(article.input_meta),
+                    json_text(article.input_meta),
                     article.body,
-                    _json(article.boilerplate),
-                    _json([{"start": h.start, "end": h.end, "text": h.text} for h in article.headings]),
-                    _json([[p.start, p.end] for p in article.paragraphs]),
-                    _json(article.errors),
+                    json_text(article.boilerplate),
+                    json_text([{"start": h.start, "end": h.end, "text": h.text} for h in article.headings]),
+                    json_text([[p.start, p.end] for p in article.paragraphs]),
+                    json_text(article.errors),
                     analysed_at or _now(),
                 ),
             )
@@ -690,7 +691,7 @@ class Store:
         self._conn.executemany(
             "INSERT INTO entities (article_id, position, name, type, aliases) VALUES (?, ?, ?, ?, ?)",
             [
-                (row_id, position, e.name, e.type, _json(e.aliases))
+                (row_id, position, e.name, e.type, json_text(e.aliases))
                 for position, e in enumerate(article.entities)
             ],
         )

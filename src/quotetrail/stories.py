@@ -88,6 +88,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from .lexicon import FUNCTION_WORDS
+
 __all__ = [
     "PAIR_FEATURES",
     "StoryAssignment",
@@ -218,18 +220,14 @@ def default_model() -> StoryModel:
 
 # Function words, reporting verbs and calendar words: frequent in every article whatever the event,
 # they would dominate the vectors of the first articles, before document frequencies know better.
-_STOP_WORDS = frozenset(
+_STOP_WORDS = FUNCTION_WORDS | frozenset(
     """
-    a about above after again against all also am among amid an and any are as at back be because been
-    before being below between both but by came can come could day days did do does doing down during
-    each even few first for from further get got going had has have having he her here hers herself him
-    himself his how i if in including into is it its itself just last like made make makes many may me
-    might more most mr mrs ms much must my myself new no nor not now of off on once one only or other
-    our ours ourselves out over own people per same say says said shall she should since so some still
-    such take than that the their theirs them themselves then there these they this those though
-    through time to told tells too took two under until up us very via was we week well went were what
-    when where whether which while who whom why will with would year years yet you your yours yourself
-    yourselves although according monday tuesday wednesday thursday friday saturday sunday
+    above again against all although amid among any back because below between both came come day days
+    doing down during each even few first further get going got hers herself himself how including itself
+    last like made make makes many more most mr mrs ms much myself new no nor not now off once only other
+    ours ourselves out own people per same since some still such take tells theirs themselves though
+    through time too took two under until up via week well went whether why year years yet yours
+    yourself yourselves monday tuesday wednesday thursday friday saturday sunday
     """.split()
 )
 
