@@ -66,8 +66,9 @@ class LinkSummary:
     story_index_rebuilt: str | None = None  # why the stored story index was dropped, if it was
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, timings: bool = True) -> dict[str, Any]:
+        """JSON-ready; ``timings=False`` leaves out the seconds, which differ from run to run."""
+        data: dict[str, Any] = {
             "articles": self.articles,
             "new_in_stories": self.new_in_stories,
             "stories": self.stories,
@@ -76,8 +77,10 @@ class LinkSummary:
             "echo_clusters": self.echo_clusters,
             "claim_groups": self.claim_groups,
             "story_index_rebuilt": self.story_index_rebuilt,
-            "seconds": {k: round(v, 2) for k, v in self.seconds.items()},
         }
+        if timings:
+            data["seconds"] = {k: round(v, 2) for k, v in self.seconds.items()}
+        return data
 
 
 def link(
