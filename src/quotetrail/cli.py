@@ -34,7 +34,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from . import __version__, api, cli_trail
+from . import __version__, api, cli_serve, cli_trail
 from .canon import AliasFileError
 from .cli_common import DEFAULTS, EXIT_FAILED, EXIT_SKIPPED, DbOption, fail, stderr, utf8_stdout
 from .cli_trail import AliasesOption
@@ -267,3 +267,4 @@ def main(
 
 
 cli_trail.register(app)
+cli_serve.register(app)

@@ -32,6 +32,10 @@ class UnknownNameError(LookupError):
     """No speaker or entity of the store matches the name asked for."""
 
 
+class UnknownIdError(LookupError):
+    """No article, story or echo cluster of the store has the id asked for."""
+
+
 @contextmanager
 def _opened(db: Database) -> Iterator[sqlite3.Connection]:
     if isinstance(db, Store):
@@ -90,6 +94,7 @@ class StatementRecord(_Record):
     rule: str
     echo_id: int | None
     story: str | None
+    article_id: int  # the article's row in the store (input ids need not be unique)
     score: float | None = None  # full-text rank (bm25: lower is better), for search results
 
 
@@ -106,6 +111,7 @@ class EchoRecord(_Record):
     first_article: str
     first_text: str
     citations: list[dict[str, Any]]
+    first_article_id: int
     members: list[StatementRecord] = field(default_factory=list)
 
 
@@ -117,6 +123,7 @@ class StoryArticle(_Record):
     outlet: str | None
     published: str | None
     similarity: float
+    article_id: int
 
 
 @dataclass(slots=True)
@@ -139,6 +146,7 @@ class TimelineEntry(_Record):
     role: str  # "said" (a statement by the entity) or "mentioned" (named in the article)
     statement_id: int | None
     text: str | None
+    article_id: int
 
 
 @dataclass(slots=True)
@@ -159,6 +167,7 @@ class ClaimValueRecord(_Record):
     area: str | None  # the part of the history's place it is about ("East Aleppo")
     part_of: int | None  # for a share ("up to half of them"): the quantity it is a share of
     evidence: str  # how subject, place and stance were read
+    article_id: int
 
 
 @dataclass(slots=True)
@@ -221,6 +230,7 @@ def _find_entities(conn: sqlite3.Connection, name: str, limit: int) -> list[Enti
     single_words = sorted({w for w in re.findall(r"\w+", wanted) if len(w) >= 4}, key=lambda w: (-len(w), w))
     word_runs = [wanted.replace("-", " "), *(w for w in single_words if w.lower() != wanted.lower())]
     for where, params in (
+        ("entity_key = ?", (wanted,)),  # a key, as links between pages carry it
         ("name = ? COLLATE NOCASE", (wanted,)),
         (
             "EXISTS (SELECT 1 FROM json_each(names) WHERE value = ? COLLATE NOCASE) "
@@ -261,7 +271,7 @@ def speakers(db: Database, *, limit: int | None = 50) -> list[EntityRecord]:
 _STATEMENT_SELECT = """
     SELECT s.statement_id, a.id, a.title, a.outlet, a.published,
         COALESCE(ce.name, s.speaker), s.speaker_key, s.speaker_mention, s.text, s.kind, s.cue,
-        s.confidence, s.rule, em.echo_id, st.story_id
+        s.confidence, s.rule, em.echo_id, st.story_id, a.article_id
     FROM statements AS s
     JOIN articles AS a ON a.article_id = s.article_id
     LEFT JOIN canonical_entities AS ce ON ce.entity_key = s.speaker_key
@@ -304,11 +314,24 @@ def _common_filters(
         filters.add("s.confidence >= ?", min_confidence)
 
 
-def _fts_match(query: str) -> str:
-    match = plain_to_fts(query)
+def _fts_match(query: str, *, fts_syntax: bool = False) -> str:
+    """The FTS5 expression for a query; with ``fts_syntax`` the query is FTS5 syntax already (AND, OR,
+    NOT, NEAR, column filters), checked here so that a mistake reads as a message, not a crash."""
+    match = query.strip() if fts_syntax else plain_to_fts(query)
     if not match:
         raise ValueError(f"the query {query!r} has no words to search for")
     return match
+
+
+def _run_fts(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...], query: str) -> list[Any]:
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        # SQLite names a malformed query in many ways ("fts5: syntax error near …", "unterminated
+        # string", "no such column: x"); what is not the query's fault is the database's.
+        if any(word in str(exc) for word in ("locked", "busy", "disk", "readonly", "no such table")):
+            raise
+        raise ValueError(f"invalid search {query!r}: {exc}") from exc
 
 
 def said(
@@ -352,25 +375,66 @@ def search(
     kind: str | None = None,
     min_confidence: float | None = None,
     limit: int = 20,
+    offset: int = 0,
+    fts_syntax: bool = False,
 ) -> list[StatementRecord]:
-    """Statements matching a full-text query, best match first, with optional filters."""
+    """Statements matching a full-text query, best match first, with optional filters.
+
+    The query is words and "quoted phrases" (every one must occur); with ``fts_syntax`` it is SQLite
+    FTS5 syntax, and a malformed one raises ValueError with SQLite's reason.
+    """
     with _opened(db) as conn:
         _require_linked(conn)
-        filters = _Filters()
-        filters.add("statements_fts MATCH ?", _fts_match(query))
-        if speaker:
-            filters.add("s.speaker_key = ?", _one_entity(conn, speaker).key)
-        _common_filters(
-            filters, since=since, until=until, outlet=outlet, kind=kind, min_confidence=min_confidence
+        filters = _search_filters(
+            conn,
+            query,
+            speaker=speaker,
+            outlet=outlet,
+            since=since,
+            until=until,
+            kind=kind,
+            min_confidence=min_confidence,
+            fts_syntax=fts_syntax,
+        )
+        # Rank first and join the page of results afterwards: ranking reads only the full-text index
+        # (and the tables a filter needs), where joining every match first costs twice as much.
+        joins = (
+            "JOIN statements AS s ON s.statement_id = statements_fts.rowid "
+            "JOIN articles AS a ON a.article_id = s.article_id"
+            if len(filters.clauses) > 1
+            else ""
         )
         select = _STATEMENT_SELECT.replace(
             "FROM statements AS s",
-            "FROM statements_fts JOIN statements AS s ON s.statement_id = statements_fts.rowid",
-        ).replace("st.story_id", "st.story_id, bm25(statements_fts)")
-        rows = conn.execute(
-            f"{select} {filters.where()} ORDER BY bm25(statements_fts) LIMIT ?", (*filters.params, limit)
-        ).fetchall()
+            f"""FROM (
+                SELECT statements_fts.rowid AS hit, bm25(statements_fts) AS score FROM statements_fts {joins}
+                {filters.where()} ORDER BY score LIMIT ? OFFSET ?
+            ) AS ranked JOIN statements AS s ON s.statement_id = ranked.hit""",
+        ).replace("a.article_id\n", "a.article_id, ranked.score\n")
+        rows = _run_fts(conn, f"{select} ORDER BY ranked.score", (*filters.params, limit, offset), query)
     return [StatementRecord(*r) for r in rows]
+
+
+def _search_filters(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    speaker: str | None,
+    outlet: str | None,
+    since: str | None,
+    until: str | None,
+    kind: str | None,
+    min_confidence: float | None,
+    fts_syntax: bool,
+) -> _Filters:
+    filters = _Filters()
+    filters.add("statements_fts MATCH ?", _fts_match(query, fts_syntax=fts_syntax))
+    if speaker:
+        filters.add("s.speaker_key = ?", _one_entity(conn, speaker).key)
+    _common_filters(
+        filters, since=since, until=until, outlet=outlet, kind=kind, min_confidence=min_confidence
+    )
+    return filters
 
 
 # --- echoes --------------------------------------------------------------------------------------------
@@ -381,10 +445,12 @@ def echoes(
     *,
     min_outlets: int = 1,
     speaker: str | None = None,
+    story: str | None = None,
     limit: int | None = 50,
     members: bool = True,
 ) -> list[EchoRecord]:
-    """Echo clusters, the most widely carried first, each with its first appearance and citation chain."""
+    """Echo clusters, the most widely carried first, each with its first appearance and citation chain;
+    ``speaker`` keeps the clusters that speaker takes part in, ``story`` those carried by the story."""
     with _opened(db) as conn:
         _require_linked(conn)
         filters = _Filters()
@@ -396,43 +462,82 @@ def echoes(
                 "USING (statement_id) WHERE s.speaker_key = ?)",
                 key,
             )
-        rows = conn.execute(
-            f"""
-            SELECT e.echo_id, e.kind, e.statement_count, e.article_count, e.outlets, e.speakers,
-                e.first_published, e.first_outlet, a.id, s.text, e.citations
-            FROM echo_clusters AS e
-            JOIN statements AS s ON s.statement_id = e.first_statement_id
-            JOIN articles AS a ON a.article_id = e.first_article_id
-            {filters.where()}
-            ORDER BY e.outlet_count DESC, e.statement_count DESC, e.first_published IS NULL,
-                e.first_published, e.echo_id
-            LIMIT ?
-            """,
-            (*filters.params, -1 if limit is None else limit),
-        ).fetchall()
-        records = []
-        for echo_id, kind, n, articles, outlets, spk, first, first_outlet, first_article, text, cites in rows:
-            record = EchoRecord(
-                echo_id,
-                kind,
-                n,
-                articles,
-                json.loads(outlets),
-                json.loads(spk),
-                first,
-                first_outlet,
-                first_article,
-                text,
-                _citations_with_ids(conn, json.loads(cites)),
+        if story:
+            filters.add(
+                "e.echo_id IN (SELECT m.echo_id FROM article_stories AS st "
+                "JOIN statements AS s ON s.article_id = st.article_id "
+                "JOIN echo_members AS m ON m.statement_id = s.statement_id WHERE st.story_id = ?)",
+                story,
             )
-            if members:
-                record.members = [
-                    StatementRecord(*r)
-                    for r in conn.execute(
-                        f"{_STATEMENT_SELECT} WHERE em.echo_id = ? ORDER BY em.position", (echo_id,)
-                    )
-                ]
-            records.append(record)
+        return _echo_records(conn, filters, limit=limit, members=members)
+
+
+def echo(db: Database, echo_id: int) -> EchoRecord:
+    """One echo cluster with its statements in order of publication."""
+    with _opened(db) as conn:
+        _require_linked(conn)
+        filters = _Filters()
+        filters.add("e.echo_id = ?", echo_id)
+        found = _echo_records(conn, filters, limit=1, members=True)
+    if not found:
+        raise UnknownIdError(f"there is no echo cluster {echo_id}")
+    return found[0]
+
+
+def _echo_records(
+    conn: sqlite3.Connection, filters: _Filters, *, limit: int | None, members: bool
+) -> list[EchoRecord]:
+    rows = conn.execute(
+        f"""
+        SELECT e.echo_id, e.kind, e.statement_count, e.article_count, e.outlets, e.speakers,
+            e.first_published, e.first_outlet, a.id, s.text, e.citations, a.article_id
+        FROM echo_clusters AS e
+        JOIN statements AS s ON s.statement_id = e.first_statement_id
+        JOIN articles AS a ON a.article_id = e.first_article_id
+        {filters.where()}
+        ORDER BY e.outlet_count DESC, e.statement_count DESC, e.first_published IS NULL,
+            e.first_published, e.echo_id
+        LIMIT ?
+        """,
+        (*filters.params, -1 if limit is None else limit),
+    ).fetchall()
+    records = []
+    for (
+        echo_id,
+        kind,
+        n,
+        articles,
+        outlets,
+        spk,
+        first,
+        first_outlet,
+        first_article,
+        text,
+        cites,
+        row,
+    ) in rows:
+        record = EchoRecord(
+            echo_id,
+            kind,
+            n,
+            articles,
+            json.loads(outlets),
+            json.loads(spk),
+            first,
+            first_outlet,
+            first_article,
+            text,
+            _citations_with_ids(conn, json.loads(cites)),
+            row,
+        )
+        if members:
+            record.members = [
+                StatementRecord(*r)
+                for r in conn.execute(
+                    f"{_STATEMENT_SELECT} WHERE em.echo_id = ? ORDER BY em.position", (echo_id,)
+                )
+            ]
+        records.append(record)
     return records
 
 
@@ -459,6 +564,8 @@ def _citations_with_ids(conn: sqlite3.Connection, chain: list[dict[str, Any]]) -
             "cited_article": input_id.get(c["cited_article_id"])
             if c["cited_article_id"] is not None
             else None,
+            "article_id": c["article_id"],
+            "cited_article_id": c["cited_article_id"],
         }
         for c in chain
     ]
@@ -482,7 +589,7 @@ def stories(db: Database, *, limit: int | None = 50, min_articles: int = 1) -> l
             record.members = [
                 StoryArticle(*r)
                 for r in conn.execute(
-                    "SELECT a.id, s.story_id, a.title, a.outlet, a.published, s.similarity "
+                    "SELECT a.id, s.story_id, a.title, a.outlet, a.published, s.similarity, a.article_id "
                     "FROM article_stories AS s JOIN articles AS a USING (article_id) WHERE s.story_id = ? "
                     "ORDER BY a.published IS NULL, a.published, a.article_id",
                     (record.story,),
@@ -496,7 +603,7 @@ def story_of_each_article(db: Database) -> Iterator[StoryArticle]:
     with _opened(db) as conn:
         _require_linked(conn)
         for row in conn.execute(
-            "SELECT a.id, s.story_id, a.title, a.outlet, a.published, s.similarity "
+            "SELECT a.id, s.story_id, a.title, a.outlet, a.published, s.similarity, a.article_id "
             "FROM article_stories AS s JOIN articles AS a USING (article_id) ORDER BY a.article_id"
         ):
             yield StoryArticle(*row)
@@ -527,7 +634,7 @@ def timeline(db: Database, name: str) -> tuple[EntityRecord, list[TimelineEntry]
             """,
             (entity.key, entity.key, entity.key),
         ).fetchall()
-    return entity, [TimelineEntry(*r[:7]) for r in rows]
+    return entity, [TimelineEntry(*r[:8]) for r in rows]
 
 
 # --- claims --------------------------------------------------------------------------------------------
@@ -543,34 +650,38 @@ def claims(db: Database, entity: str | None = None, *, limit: int | None = 50) -
             names = [m.name for m in matches] or [entity]
             marks = ", ".join("?" * len(names))
             filters.add(f"(g.subject IN ({marks}) OR g.place IN ({marks}))", *names, *names)
-        rows = conn.execute(
-            f"""
-            SELECT g.claim_key, g.measure, g.subject, g.place, g.first_published, g.last_published, g.flags
-            FROM claim_groups AS g {filters.where()}
-            ORDER BY g.value_count DESC, g.first_published IS NULL, g.first_published, g.claim_key LIMIT ?
-            """,
-            (*filters.params, -1 if limit is None else limit),
-        ).fetchall()
-        records = []
-        for key, measure, subject, place, first, last, flags in rows:
-            record = ClaimRecord(key, measure, subject, place, first, last, json.loads(flags))
-            record.values = [
-                ClaimValueRecord(*r)
-                for r in conn.execute(
-                    """
-                    SELECT q.quantity_id,
-                        q.text || COALESCE(' of ' || parent.text, ''), v.low, v.high, q.unit, v.speaker,
-                        v.source, v.stance, a.published, a.outlet, a.id, v.statement_id, s.text, v.area,
-                        v.part_of, v.evidence
-                    FROM claim_values AS v
-                    JOIN quantities AS q USING (quantity_id)
-                    LEFT JOIN quantities AS parent ON parent.quantity_id = v.part_of
-                    JOIN articles AS a ON a.article_id = q.article_id
-                    LEFT JOIN statements AS s ON s.statement_id = v.statement_id
-                    WHERE v.claim_key = ? ORDER BY v.position
-                    """,
-                    (key,),
-                )
-            ]
-            records.append(record)
+        return _claim_records(conn, filters, limit=limit)
+
+
+def _claim_records(conn: sqlite3.Connection, filters: _Filters, *, limit: int | None) -> list[ClaimRecord]:
+    rows = conn.execute(
+        f"""
+        SELECT g.claim_key, g.measure, g.subject, g.place, g.first_published, g.last_published, g.flags
+        FROM claim_groups AS g {filters.where()}
+        ORDER BY g.value_count DESC, g.first_published IS NULL, g.first_published, g.claim_key LIMIT ?
+        """,
+        (*filters.params, -1 if limit is None else limit),
+    ).fetchall()
+    records = []
+    for key, measure, subject, place, first, last, flags in rows:
+        record = ClaimRecord(key, measure, subject, place, first, last, json.loads(flags))
+        record.values = [
+            ClaimValueRecord(*r)
+            for r in conn.execute(
+                """
+                SELECT q.quantity_id,
+                    q.text || COALESCE(' of ' || parent.text, ''), v.low, v.high, q.unit, v.speaker,
+                    v.source, v.stance, a.published, a.outlet, a.id, v.statement_id, s.text, v.area,
+                    v.part_of, v.evidence, a.article_id
+                FROM claim_values AS v
+                JOIN quantities AS q USING (quantity_id)
+                LEFT JOIN quantities AS parent ON parent.quantity_id = v.part_of
+                JOIN articles AS a ON a.article_id = q.article_id
+                LEFT JOIN statements AS s ON s.statement_id = v.statement_id
+                WHERE v.claim_key = ? ORDER BY v.position
+                """,
+                (key,),
+            )
+        ]
+        records.append(record)
     return records

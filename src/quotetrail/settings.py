@@ -94,9 +94,47 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
-_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+# The environment variable `quotetrail serve` reads its token from when --token is not given (a token on
+# the command line is visible to every user of the machine in the process list).
+TOKEN_ENV = "QUOTETRAIL_TOKEN"
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-def option_help(name: str) -> str:
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """How the web workspace (`quotetrail serve`) listens."""
+
+    db: Path = field(
+        default=Path("quotetrail.db"), metadata=_help("SQLite database to serve (opened read-only).")
+    )
+    host: str = field(
+        default="127.0.0.1",
+        metadata=_help("Address to listen on; any address but loopback requires a token."),
+    )
+    port: int = field(default=8000, metadata=_help("Port to listen on."))
+    token: str | None = field(
+        default=None,
+        metadata=_help(
+            f"Access token every request must carry (header 'Authorization: Bearer TOKEN', or ?token= once "
+            f"in a browser, which sets a cookie). Read from ${TOKEN_ENV} when not given."
+        ),
+    )
+
+    def __post_init__(self) -> None:
+        if not 0 < self.port < 65536:
+            raise ValueError(f"port must be between 1 and 65535, got {self.port}")
+        if self.token is not None and len(self.token) < 16:
+            raise ValueError("a token must be at least 16 characters long")
+        if self.host not in _LOOPBACK and not self.token:
+            raise ValueError(
+                f"listening on {self.host} would open the workspace to the network: give --token (or set "
+                f"{TOKEN_ENV}), or listen on 127.0.0.1"
+            )
+
+
+_FIELDS = {cls.__name__: {f.name: f for f in dataclasses.fields(cls)} for cls in (Settings, ServeSettings)}
+
+
+def option_help(name: str, settings: type[Settings] | type[ServeSettings] = Settings) -> str:
     """The help text of one setting, for a CLI option."""
-    return str(_FIELDS[name].metadata["help"])
+    return str(_FIELDS[settings.__name__][name].metadata["help"])

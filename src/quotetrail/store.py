@@ -507,9 +507,15 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
-        """Open (and bring up to date) the store at ``path``; create it unless ``create`` is False."""
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False) -> Store:
+        """Open (and bring up to date) the store at ``path``; create it unless ``create`` is False.
+
+        ``read_only`` opens an existing store for reading alone (as the web workspace does): SQLite
+        refuses every write, and a store from an older quotetrail is refused rather than migrated.
+        """
         path = Path(path)
+        if read_only:
+            return cls._open_read_only(path)
         if not create and not path.exists():
             raise FileNotFoundError(f"no database at {path}")
         if not path.parent.is_dir():
@@ -527,6 +533,37 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 10000")
             migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{path} is not a usable SQLite database: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Store:
+        if not path.is_file():
+            raise FileNotFoundError(f"no database at {path}")
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from exc
+        try:
+            _check_is_ours(conn, path)
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("PRAGMA busy_timeout = 10000")
+            version = schema_version(conn)
+            if version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path} has schema version {version} and this quotetrail reads version "
+                    f"{SCHEMA_VERSION}: "
+                    + (
+                        "upgrade quotetrail to read it"
+                        if version > SCHEMA_VERSION
+                        else "run `quotetrail link` on it once to bring it up to date"
+                    )
+                )
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{path} is not a usable SQLite database: {exc}") from exc
