@@ -48,3 +48,52 @@ def extraction_benchmark(shared_dir: Path) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def linked_seeds_db(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed articles analysed and linked into a store (shared by the web workspace's tests)."""
+    from quotetrail import api
+    from quotetrail.settings import Settings
+
+    db = tmp_path_factory.mktemp("web") / "seeds.db"
+    summary = api.analyze([seeds_dir], db, Settings(db=db))
+    assert summary.stored == 5 and summary.link is not None
+    return db
+
+
+# Article text is hostile input: markup in a title, a body, a speaker's name and a quote.
+HOSTILE_TITLE = "Mayor <script>window.__pwned = 1; alert('title')</script> resigns"
+HOSTILE_TEXT = (
+    "RIVERTON, March 3, 2021 - The mayor of Riverton resigned on Wednesday.\n\n"
+    "\"<script>window.__pwned = 2; alert('quote')</script> We are done here,\" Mayor Ann Keller said.\n\n"
+    "Council member Joe Brandt said the city would vote on a successor within 30 days, according to "
+    "Reuters. <img src=x onerror=\"window.__pwned = 3; alert('img')\"> "
+    "<a href=\"javascript:alert('link')\">More</a> <b onmouseover=\"alert('b')\">here</b>\n\n"
+    '"Nobody saw this coming," Brandt said. "<iframe src=javascript:alert(1)></iframe>"\n'
+)
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A linked store holding one article whose title and body are full of markup."""
+    import json
+
+    from quotetrail import api
+    from quotetrail.settings import Settings
+
+    folder = tmp_path_factory.mktemp("hostile")
+    source = folder / "hostile.jsonl"
+    record = {
+        "id": "hostile-1",
+        "title": HOSTILE_TITLE,
+        "text": HOSTILE_TEXT,
+        "outlet": "<i>Evil</i> Times",
+        "date": "2021-03-03",
+        "url": "javascript:alert('url')",
+    }
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = folder / "hostile.db"
+    summary = api.analyze([source], db, Settings(db=db))
+    assert summary.stored == 1
+    return db

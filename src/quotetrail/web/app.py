@@ -459,7 +459,7 @@ def create_app(db: str | os.PathLike[str], *, token: str | None = None) -> FastA
 
     # --- pages ---
 
-    @app.get("/static/palette.css", include_in_schema=False)
+    @app.get("/palette.css", include_in_schema=False)
     def palette() -> Response:
         return Response(palette_css(), media_type="text/css")
 
