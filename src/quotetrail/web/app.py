@@ -19,6 +19,7 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -219,19 +220,42 @@ def _statement_href(article_id: int, statement_id: int | None) -> str:
     return f"/articles/{article_id}" + (f"#s-{statement_id}" if statement_id is not None else "")
 
 
+# A timeline draws one mark per day and outlet; past this many marks a busy speaker's chart is drawn by
+# week, then by month. On bench/news/allsides the busiest speaker (18,198 statements) made 3,887 daily
+# marks: a 1.2 MB chart that took 136 ms to draw; by week it is a tenth of that.
+_MAX_TIMELINE_MARKS = 800
+
+
+def _week(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _bucketed(days: list[date | None], lanes: list[str]) -> tuple[list[date | None], str]:
+    """The days of a timeline's points, coarsened to weeks or months when daily marks would be too many."""
+    bucketed, unit = days, "day"
+    for coarser_unit, coarsen in (("week", _week), ("month", _month)):
+        if len(set(zip(bucketed, lanes, strict=True))) <= _MAX_TIMELINE_MARKS:
+            break
+        bucketed, unit = [coarsen(d) if d is not None else None for d in days], coarser_unit
+    return bucketed, unit
+
+
 def speaker_timeline(profile: views.SpeakerProfile) -> Markup:
     colour = charts.colour_for(profile.entity.key)
+    lanes = [d.outlet or "" for d in profile.days]
+    days, unit = _bucketed([charts.parse_day(d.published) for d in profile.days], lanes)
     points = [
         charts.TimelinePoint(
-            charts.parse_day(p.published),
-            p.outlet or "",
-            p.text,
-            _statement_href(p.article_id, p.statement_id),
-            colour,
+            day, lane, d.text, _statement_href(d.article_id, d.statement_id), colour, weight=d.statements
         )
-        for p in profile.points
+        for d, day, lane in zip(profile.days, days, lanes, strict=True)
     ]
-    return charts.timeline_svg(points, title=f"Statements by {profile.entity.name}, by date and outlet")
+    by = "date" if unit == "day" else f"{unit} (marks at the {unit}'s first day)"
+    return charts.timeline_svg(points, title=f"Statements by {profile.entity.name}, by {by} and outlet")
 
 
 def claim_chart(claim: queries.ClaimRecord) -> Markup:

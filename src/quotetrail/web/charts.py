@@ -369,14 +369,15 @@ class TimelinePoint:
     lane: str  # row of the chart, normally the outlet ("TASS"); "" means unknown outlet
     label: str  # tooltip text (the statement; shortened here)
     href: str | None = None  # where a click goes ("/articles/12#s-40"); only site-relative links are kept
-    colour: str | None = None  # fill colour; None -> PALETTE[0]
+    colour: str | None = None  # fill colour, "#rgb" or "#rrggbb"; None (or anything else) -> PALETTE[0]
     first: bool = False  # the first appearance of a claim: drawn with a ring and labelled "first"
+    weight: int = 1  # how many statements the point stands for (a caller may pre-aggregate a day)
 
 
 _LANE_HEIGHT = 26
 _MARK_RADIUS = 4.0
-# A mark's area grows with its count (radius with the square root) up to the lane's height, so 400
-# statements on one day and outlet stay inside their lane: 4·√n reaches 11 at n ≈ 8 and stops there.
+# A mark's area grows with its count (radius with √count) until it fills its 26px lane: 4·√n reaches
+# the cap at n ≈ 8; beyond that the count is in the tooltip and in data-count.
 _MAX_MARK_RADIUS = 11.0
 _TOOLTIP_CHARS = 160
 _LANE_LABEL_CHARS = 22
@@ -412,7 +413,7 @@ def _timeline_lanes(
     count: dict[str, int] = {}
     for ordinal, point in dated:
         first_day[point.lane] = min(first_day.get(point.lane, ordinal), ordinal)
-        count[point.lane] = count.get(point.lane, 0) + 1
+        count[point.lane] = count.get(point.lane, 0) + max(1, point.weight)
     lanes = sorted(first_day, key=lambda lane: (first_day[lane], lane))
     if len(lanes) <= max_lanes:
         return lanes, {lane: lane for lane in lanes}
@@ -444,7 +445,7 @@ def timeline_svg(
     """
     width = max(_MIN_WIDTH, int(width))
     dated = [(point.day.toordinal(), point) for point in points if point.day is not None]
-    undated = len(points) - len(dated)
+    undated = sum(max(1, point.weight) for point in points if point.day is None)
     notes = [f"{_plural(undated, 'undated statement')} not shown"] if undated else []
     if not dated:
         return _message_svg("timeline", title, width, "No dated statements", notes)
@@ -456,7 +457,7 @@ def timeline_svg(
         mark = marks.get((lane, ordinal))
         if mark is None:
             mark = marks[(lane, ordinal)] = _Mark(ordinal, lane)
-        mark.count += 1
+        mark.count += max(1, point.weight)
         # The mark stands for its first-appearance statement when it holds one, else its first statement.
         if mark.representative is None or (point.first and not mark.first):
             mark.representative = point
@@ -1011,10 +1012,17 @@ def citation_chain_svg(
             c1, c2 = (middle, y1 + bow), (middle, y2 + bow)
         else:
             # Stacked in overlapping columns: a straight line would run through the boxes between them,
-            # so the edge loops out to the left of both, from left side to left side.
-            x1, x2 = sx, tx
+            # so the edge loops out beside both, side to side: on the left unless the boxes sit at the
+            # left margin. The curve bulges 3/4 of its control points' offset, which must stay on canvas.
             y1, y2 = sy + _NODE_HEIGHT / 2, ty + _NODE_HEIGHT / 2
-            reach = min(sx, tx) - min(36.0, 12 + abs(y2 - y1) / 4)
+            room_left = min(sx, tx)
+            room_right = width - max(sx, tx) - _NODE_WIDTH
+            offset = min(36.0, 12 + abs(y2 - y1) / 4, max(room_left, room_right) / 0.75)
+            if room_left >= room_right or room_left >= 0.75 * offset:
+                x1, x2, reach = sx, tx, min(sx, tx) - offset
+            else:
+                x1, x2 = sx + _NODE_WIDTH, tx + _NODE_WIDTH
+                reach = max(x1, x2) + offset
             c1, c2 = (reach, y1), (reach, y2)
         citing, cited = _shorten(label_of[edge.source], 60), _shorten(label_of[edge.target], 60)
         tip = f"{citing} {_shorten(edge.label, 40)} {cited}"
