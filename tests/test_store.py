@@ -151,6 +151,7 @@ def articles(draw: st.DrawFn) -> Article:
         outlet=draw(OPTIONAL_TEXT),
         published=draw(st.none() | st.dates().map(str)),
         published_inferred=draw(st.booleans()),
+        published_month_day=draw(st.none() | st.dates().map(lambda d: d.strftime("--%m-%d"))),
         dateline=draw(OPTIONAL_TEXT),
         body=body,
         boilerplate=draw(st.lists(TEXT, max_size=3)),
@@ -335,6 +336,29 @@ def test_a_version_1_store_is_migrated_and_its_rows_indexed(tmp_path: Path) -> N
         assert [h.text for h in store.search_statements("peace")] == ["Old words about peace"]
         assert [h.article_id for h in store.search_articles("Geneva")] == ["old"]
         assert store.get("abc") is not None
+
+
+def test_a_version_4_store_gains_the_date_completion_columns(tmp_path: Path) -> None:
+    path = tmp_path / "v4.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=4) == 4
+    conn.execute(
+        "INSERT INTO articles (id, content_hash, source, body, analysed_at) "
+        "VALUES ('old', 'abc', 'old.txt', 'An old body.', '2020-01-01')"
+    )
+    conn.close()
+    with Store.open(path) as store:
+        row = store.connection.execute(
+            "SELECT published_month_day, published_evidence FROM articles WHERE id = 'old'"
+        ).fetchone()
+        assert row == (None, None)
+        old = store.get("abc")
+        assert old is not None and old.published_month_day is None
+        undated = quote_article(2)
+        undated.published, undated.published_month_day = None, "--10-31"
+        store.add(undated)
+        again = store.get(undated.content_hash)
+        assert again is not None and (again.published, again.published_month_day) == (None, "--10-31")
 
 
 def test_reopening_a_current_store_changes_nothing(tmp_path: Path) -> None:

@@ -169,6 +169,14 @@ def test_article_page_highlights_statements_with_their_details(
     ) in highlighted.get("class")
 
 
+def test_an_article_shows_how_its_year_was_settled(client: TestClient, linked_seeds_db: Path) -> None:
+    article_id = _first(
+        _query(linked_seeds_db, "SELECT article_id FROM articles WHERE published_evidence IS NOT NULL")
+    )
+    metadata = _doc(client.get(f"/articles/{article_id}")).cssselect(".metadata")[0].text_content()
+    assert "31 Oct 2016" in metadata and "similar dated articles" in metadata
+
+
 def test_article_page_can_show_the_removed_chrome(client: TestClient, linked_seeds_db: Path) -> None:
     article_id, boilerplate = _query(
         linked_seeds_db, "SELECT article_id, boilerplate FROM articles WHERE boilerplate != '[]' LIMIT 1"
@@ -343,7 +351,7 @@ def test_highlighting_keeps_every_character_and_adds_no_markup_of_the_text(
         for i, (_, b) in enumerate(spans)
     ]
     view = ArticleView(
-        1, "x", "x", None, None, None, False, None, None, None, None, body, [(0, len(body))], [], []
+        1, "x", "x", None, None, None, False, None, None, None, None, None, body, [(0, len(body))], [], []
     )
     view.statements, view.quantities = statements, quantities
     (paragraph,) = highlight_body(view, speaker_class)

@@ -132,6 +132,7 @@ def link_line(summary: api.LinkSummary) -> str:
         f"({summary.new_in_stories} articles newly placed), {summary.speakers} speakers among "
         f"{summary.entities} entities, "
         f"{summary.echo_clusters} echo clusters, {summary.claim_groups} claim histories"
+        + (f", {summary.dates_completed} publication years completed" if summary.dates_completed else "")
     )
 
 

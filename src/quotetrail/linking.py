@@ -2,9 +2,12 @@
 
 Per-article analysis (:mod:`quotetrail.stages`) never looks beyond one article; this pass reads what
 the store holds and writes the tables of schema version 4 (see :mod:`quotetrail.store`). It runs in
-four steps, each a pure function of plain data from its own module, so that each can be tested and
+five steps, each a pure function of plain data from its own module, so that each can be tested and
 replaced on its own:
 
+0. **dates** (:func:`complete_year`) — an article whose text gives a month and day but no year
+   (``published_month_day``) gets the year its most similar dated articles agree on, when they agree
+   clearly; first, so that the steps after it see the date;
 1. **stories** (:mod:`quotetrail.stories`) — incremental: only articles without a story are matched,
    against the story index kept in ``link_state``; an article never changes story afterwards;
 2. **canonical entities** (:mod:`quotetrail.canon`) — every article-level name (statement speakers,
@@ -13,13 +16,15 @@ replaced on its own:
    first appearance, outlets and the citation chain the articles state;
 4. **claims** (:mod:`quotetrail.claims`) — quantities grouped by what they count and where.
 
-Steps 2–4 are rebuilt from scratch on every run (they are derived data, and a rebuild is what makes
-a rerun idempotent and a new alias rule take effect everywhere); each step commits on its own, so a
+Step 0 only ever adds a date to an article that had none, so a rerun finds nothing more to do; steps
+2–4 are rebuilt from scratch on every run (they are derived data, and a rebuild is what makes a rerun
+idempotent and a new alias rule take effect everywhere); each step commits on its own, so a
 killed run leaves the previous results of the steps it did not reach.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -35,6 +40,7 @@ from typing import Any
 from .canon import AliasRules, Canon, NameUse, canonicalise, load_alias_file, parse_alias_text, short_form
 from .claims import ClaimGroup, QuantityUse, group_claims, sentence_contexts
 from .echoes import EchoInput, find_echoes
+from .lexicon import FUNCTION_WORDS
 from .model import EntityType
 from .store import Store, json_text
 from .stories import StoryDoc, StoryIndex
@@ -57,6 +63,7 @@ class LinkSummary:
     """What a link run did, with the seconds each step took."""
 
     articles: int = 0
+    dates_completed: int = 0  # articles whose year this run settled from similar dated articles
     new_in_stories: int = 0  # articles matched to a story in this run
     stories: int = 0
     entities: int = 0
@@ -70,6 +77,7 @@ class LinkSummary:
         """JSON-ready; ``timings=False`` leaves out the seconds, which differ from run to run."""
         data: dict[str, Any] = {
             "articles": self.articles,
+            "dates_completed": self.dates_completed,
             "new_in_stories": self.new_in_stories,
             "stories": self.stories,
             "entities": self.entities,
@@ -99,6 +107,8 @@ def link(
     conn = store.connection
     summary.articles = int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
+    with _step("dates", summary):
+        _complete_years(store, summary)
     with _step("stories", summary):
         _link_stories(store, summary)
     with _step("entities", summary):
@@ -144,6 +154,186 @@ def _alias_rules(store: Store, aliases: str | os.PathLike[str] | None) -> AliasR
     if stored is None:
         return None
     return parse_alias_text(stored.decode("utf-8"), origin="the alias rules stored in the database")
+
+
+# --- 0. dates -----------------------------------------------------------------------------------------
+
+# The full-text query that finds an undated article's neighbours: its first distinct content words (of
+# the title, then the body from its start), each quoted, joined with OR; bm25 ranks the articles
+# sharing the rarer of them first.
+_QUERY_WORDS = 16
+_QUERY_WORD_MIN_CHARS = 4
+_QUERY_WORD = re.compile(r"[^\W\d_]+")
+# The opening read for them: sixteen content words come well within a first paragraph, and a store
+# with many undated articles is not read into memory whole.
+_QUERY_OPENING_CHARS = 4000
+_NEIGHBOURS = 10
+# How neighbours vote for a year, calibrated on bench/news/allsides (37,554 dated articles, 2012–2020):
+# 1,200 random articles whose text mentions no year (two samples of 600) had their year hidden and
+# completed from their neighbours (the article itself excluded), scoring the share completed and the
+# share of those right. These settings complete 45% with 97.8% right (the same in each sample). A plain
+# 45-day window where any vote and a 2× lead win completes 83% with only 76% right, because topics recur
+# (a court ruling, an anniversary): an article of another year often falls near the same month and day
+# by chance. So a vote weighs more the nearer the neighbour's date (news about one event comes out over
+# days), the winner needs two voters and a clear lead, and a close call leaves the date unknown.
+#
+# A neighbour dated within this many days of a candidate date votes for it, with weight
+# (1 - gap / (window + 1)) / rank. Any window under half a year lets a neighbour vote for one year at
+# most (the same month and day a year off is 365 days away). 14 days: 98.3% right, 38% completed;
+# 45: 96.4%, 49%; 90: 93.0%, 52%. An unweighted 30-day window: 95.4%, 49%.
+_DATE_WINDOW_DAYS = 30
+# The winning year needs this many voters, this much weight, and this many times the runner-up's weight.
+# One voter: 95.6% right; no minimum weight: 94.8%; a 2× lead: 96.0%, 3×: 96.8%. The undated one of
+# the five seed articles has 2 voters weighing 0.79 and no rival year.
+_MIN_VOTERS = 2
+_MIN_VOTES = 0.5
+_YEAR_MARGIN = 5.0
+# Neighbours named in the evidence.
+_EVIDENCE_NAMES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class DatedNeighbour:
+    """An article similar to an undated one, with the date it gives itself."""
+
+    input_id: str
+    outlet: str | None
+    published: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedDate:
+    """A month and day completed with a year, and how."""
+
+    date: dt.date
+    evidence: str
+
+
+def complete_year(month: int, day: int, neighbours: Sequence[DatedNeighbour]) -> CompletedDate | None:
+    """The date of ``month``/``day`` in the year that ``neighbours`` (most similar first) agree on.
+
+    Candidate years are the neighbours' years and the years either side (a "January 2" article among
+    late-December ones is of the next year). Each neighbour dated within ``_DATE_WINDOW_DAYS`` of a
+    candidate date votes for it, the nearer and the more similar the more. The best-voted year wins
+    with ``_MIN_VOTERS`` voters, ``_MIN_VOTES`` weight and ``_YEAR_MARGIN`` times the runner-up's
+    weight; otherwise the result is None: the date is left unknown rather than guessed.
+    """
+    candidates = sorted({n.published.year + step for n in neighbours for step in (-1, 0, 1)})
+    votes: list[tuple[float, dt.date, list[DatedNeighbour]]] = []
+    for year in candidates:
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            continue  # February 29 of a common year
+        weight, voters = 0.0, []
+        for rank, n in enumerate(neighbours, start=1):
+            gap = abs((n.published - date).days)
+            if gap <= _DATE_WINDOW_DAYS:
+                weight += (1 - gap / (_DATE_WINDOW_DAYS + 1)) / rank
+                voters.append(n)
+        if voters:
+            votes.append((weight, date, voters))
+    if not votes:
+        return None
+    votes.sort(key=lambda v: v[0], reverse=True)
+    weight, date, voters = votes[0]
+    if len(voters) < _MIN_VOTERS or weight < _MIN_VOTES:
+        return None
+    if len(votes) > 1 and weight < _YEAR_MARGIN * votes[1][0]:
+        return None
+    named = ", ".join(
+        f"{n.input_id} ({', '.join(p for p in (n.outlet, n.published.isoformat()) if p)})"
+        for n in voters[:_EVIDENCE_NAMES]
+    )
+    more = ", …" if len(voters) > _EVIDENCE_NAMES else ""
+    return CompletedDate(
+        date,
+        f"year from {len(voters)} similar dated articles within {_DATE_WINDOW_DAYS} days: {named}{more}",
+    )
+
+
+def salient_query(title: str | None, body: str) -> str:
+    """An FTS5 query for articles like this one: up to ``_QUERY_WORDS`` distinct content words of its
+    title and opening (not function words, at least ``_QUERY_WORD_MIN_CHARS`` letters), each quoted,
+    joined with OR; "" when there are none."""
+    words: dict[str, None] = {}
+    for text in (title or "", body):
+        # finditer is lazy: only the opening of a long body is read.
+        for m in _QUERY_WORD.finditer(text):
+            word = m.group().lower()
+            if len(word) >= _QUERY_WORD_MIN_CHARS and word not in FUNCTION_WORDS:
+                words.setdefault(word)
+                if len(words) >= _QUERY_WORDS:
+                    break
+        if len(words) >= _QUERY_WORDS:
+            break
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+def similar_dated(conn: sqlite3.Connection, article_id: int, query: str) -> list[DatedNeighbour]:
+    """The articles most similar to ``article_id`` by ``query`` (best first) that give their own date:
+    not itself, not undated ones, and not ones whose year this pass completed, so that a guess is never
+    evidence for another guess (and the result does not depend on the order articles are completed in).
+    """
+    if not query:
+        return []
+    rows = conn.execute(
+        """
+        SELECT a.id, a.outlet, a.published FROM articles_fts
+        JOIN articles AS a ON a.article_id = articles_fts.rowid
+        WHERE articles_fts MATCH ? AND a.article_id != ? AND a.published_evidence IS NULL
+            AND a.published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
+        ORDER BY bm25(articles_fts) LIMIT ?
+        """,
+        (query, article_id, _NEIGHBOURS),
+    )
+    neighbours = []
+    for input_id, outlet, published in rows:
+        try:
+            neighbours.append(DatedNeighbour(input_id, outlet, dt.date.fromisoformat(published[:10])))
+        except ValueError:
+            continue  # a malformed date written by another tool: not evidence
+    return neighbours
+
+
+_MONTH_DAY = re.compile(r"--(\d\d)-(\d\d)")
+
+
+def _month_day(value: str) -> tuple[int, int] | None:
+    """``"--10-31"`` → (10, 31); None for anything else."""
+    m = _MONTH_DAY.fullmatch(value)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _complete_years(store: Store, summary: LinkSummary) -> None:
+    """Give the articles that lack only a year the one their similar dated articles agree on.
+
+    Only articles with a month and day and no date are queried (normally a handful), each with one
+    full-text query, so the step costs nothing on a store whose articles are dated.
+    """
+    conn = store.connection
+    undated = conn.execute(
+        "SELECT article_id, title, substr(body, 1, ?), published_month_day FROM articles "
+        "WHERE published IS NULL AND published_month_day IS NOT NULL ORDER BY article_id",
+        (_QUERY_OPENING_CHARS,),
+    ).fetchall()
+    completed: list[tuple[str, str, int]] = []
+    for article_id, title, body, month_day in undated:
+        parsed = _month_day(month_day)
+        if parsed is None:
+            continue
+        neighbours = similar_dated(conn, article_id, salient_query(title, body))
+        found = complete_year(*parsed, neighbours)
+        if found is not None:
+            completed.append((found.date.isoformat(), found.evidence, article_id))
+    if completed:
+        with store.transaction():
+            conn.executemany(
+                "UPDATE articles SET published = ?, published_inferred = 1, published_evidence = ? "
+                "WHERE article_id = ? AND published IS NULL",
+                completed,
+            )
+    summary.dates_completed = len(completed)
 
 
 # --- 1. stories ---------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ Evidence, strongest first:
   2016``; the cleaner removes these lines into ``article.boilerplate``), else the month and day of the
   dateline, else a "Friday, December 2" in the text. A date without a year gets its year from the
   context — the weekday the text names for that day, and the years the text mentions — and is
-  flagged ``published_inferred``; with no such context it stays unknown rather than guessed;
+  flagged ``published_inferred``; with no such context it stays unknown rather than guessed, and the
+  month and day are kept as ``published_month_day`` ("--10-31") for the link pass to complete;
 * dateline: the place that opens the story (``ROME-``, ``MOSCOW, October 21. /TASS/.``).
 """
 
@@ -293,6 +294,31 @@ def infer_published(
     return None
 
 
+# A leap year: a month and day is real if it is a date in this year (February 29 included).
+_LEAP_YEAR = 2000
+
+
+def undated_month_day(*, dateline: Dateline | None, body: str) -> str | None:
+    """The month and day the text dates the article by, as ISO 8601 "--MM-DD", for an article whose
+    year :func:`infer_published` could not settle: the dateline's month and day, else the first
+    "Friday, December 2" of the text (the evidence :func:`infer_published` reads, in its order).
+
+    None when the text gives no month and day, or one that no year has ("February 30").
+    """
+    if dateline is not None and dateline.month is not None and dateline.day is not None:
+        month, day = dateline.month, dateline.day
+    else:
+        event_dates = weekday_dates(body)
+        if not event_dates:
+            return None
+        _, month, day = event_dates[0]
+    try:
+        dt.date(_LEAP_YEAR, month, day)
+    except ValueError:
+        return None
+    return f"--{month:02d}-{day:02d}"
+
+
 def _parse_meta_date(value: object) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -363,11 +389,12 @@ def _string(value: object) -> str | None:
 
 @stage(
     needs=("body", "boilerplate", "paragraphs", "input_meta", "url"),
-    adds=("title", "outlet", "published", "published_inferred", "dateline"),
+    adds=("title", "outlet", "published", "published_inferred", "published_month_day", "dateline"),
     name="metadata",
 )
 def metadata_stage(article: Article) -> Article:
-    """Fill in title, outlet, publication date (flagged when its year is inferred) and dateline."""
+    """Fill in title, outlet, publication date (flagged when its year is inferred, or only its month and
+    day when nothing settles the year) and dateline."""
     meta = article.input_meta
     domain = _domain(article.url or _string(meta.get("url")))
     paragraphs = [p.text for p in article.paragraphs[:_DATELINE_PARAS]]
@@ -397,5 +424,8 @@ def metadata_stage(article: Article) -> Article:
     )
     article.published = published.date.isoformat() if published else None
     article.published_inferred = published.inferred if published else False
+    article.published_month_day = (
+        undated_month_day(dateline=dateline, body=article.body) if published is None else None
+    )
     article.dateline = dateline.place if dateline is not None else None
     return article

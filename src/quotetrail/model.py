@@ -114,6 +114,10 @@ class Article:
     outlet: str | None = None
     published: str | None = None  # YYYY-MM-DD
     published_inferred: bool = False  # the year was inferred from context, not stated
+    # "--MM-DD" (ISO 8601 month and day without a year): the text dates the article (dateline, event
+    # date) but nothing in it settles the year, so ``published`` stays None; the link pass may
+    # complete the year from similar dated articles (:mod:`quotetrail.linking`).
+    published_month_day: str | None = None
     dateline: str | None = None
 
     body: str = ""
@@ -174,6 +178,7 @@ def article_to_record(a: Article) -> dict[str, Any]:
         "outlet": a.outlet,
         "published": a.published,
         "published_inferred": a.published_inferred,
+        "published_month_day": a.published_month_day,
         "dateline": a.dateline,
         "url": a.url,
         "content_hash": a.content_hash,

@@ -9,6 +9,9 @@ The file is plain SQLite (WAL journal), readable by any SQLite tool without cust
     JSON columns: ``input_meta`` (object), ``boilerplate`` and ``errors`` (lists of strings),
     ``headings`` (list of ``{"start", "end", "text"}``) and ``paragraphs`` (list of ``[start, end]``;
     the text is ``substr(body, start + 1, end - start)``, by the model's span invariant).
+    ``published_month_day`` ("--10-31") is the month and day of an article whose text settles no
+    year; when the link pass completes the year from similar dated articles it writes ``published``
+    (``published_inferred`` = 1) and says how in ``published_evidence``.
 ``statements``, ``quantities``, ``cited_sources``, ``entities``
     The article's items in article order (``position``), spans as character offsets into the body.
 ``speakers`` / ``speaker_aliases``
@@ -358,6 +361,14 @@ _SCHEMA_V4: tuple[str, ...] = (
 )
 
 
+# Version 5: the month and day of an article whose text gives no year, and how the link pass settled
+# the year of such an article from similar dated ones (NULL for every date the article itself gave).
+_SCHEMA_V5: tuple[str, ...] = (
+    "ALTER TABLE articles ADD COLUMN published_month_day TEXT",
+    "ALTER TABLE articles ADD COLUMN published_evidence TEXT",
+)
+
+
 def _executor(statements: tuple[str, ...]) -> Callable[[sqlite3.Connection], None]:
     def migrate(conn: sqlite3.Connection) -> None:
         for sql in statements:
@@ -370,12 +381,14 @@ def _executor(statements: tuple[str, ...]) -> Callable[[sqlite3.Connection], Non
 #   1: the tables and their indexes;
 #   2: the full-text indexes over statements and articles, built from the rows already there;
 #   3: the statement's act (speech or stance);
-#   4: the cross-article tables (canonical entities, stories, echoes, claims, link state).
+#   4: the cross-article tables (canonical entities, stories, echoes, claims, link state);
+#   5: the month and day of an article without a year, and the evidence of a year the link pass completed.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _executor(_SCHEMA_V1),
     _executor(_SCHEMA_V2),
     _executor(_SCHEMA_V3),
     _executor(_SCHEMA_V4),
+    _executor(_SCHEMA_V5),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -546,7 +559,11 @@ class Store:
         if not path.is_file():
             raise FileNotFoundError(f"no database at {path}")
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            # check_same_thread off: a server opens one connection per worker thread and uses it there,
+            # but closes them all from the thread that shuts it down.
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {path}: {exc}") from exc
         try:
@@ -641,9 +658,9 @@ class Store:
             cursor = self._conn.execute(
                 """
                 INSERT INTO articles (id, content_hash, source, title, outlet, published, published_inferred,
-                    dateline, url, clean, raw_text, html, input_meta, body, boilerplate, headings,
-                    paragraphs, errors, analysed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    published_month_day, dateline, url, clean, raw_text, html, input_meta, body, boilerplate,
+                    headings, paragraphs, errors, analysed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     article.id,
@@ -653,6 +670,7 @@ class Store:
                     article.outlet,
                     article.published,
                     int(article.published_inferred),
+                    article.published_month_day,
                     article.dateline,
                     article.url,
                     int(article.clean),
@@ -797,6 +815,7 @@ class Store:
             outlet=a["outlet"],
             published=a["published"],
             published_inferred=bool(a["published_inferred"]),
+            published_month_day=a["published_month_day"],
             dateline=a["dateline"],
             body=body,
             boilerplate=json.loads(a["boilerplate"]),

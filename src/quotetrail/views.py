@@ -213,6 +213,7 @@ class ArticleView(_Record):
     outlet: str | None
     published: str | None
     published_inferred: bool
+    published_evidence: str | None  # how the link pass settled a year the article does not state
     dateline: str | None
     url: str | None
     story: str | None
@@ -233,7 +234,8 @@ def article(db: Database, article_id: int) -> ArticleView:
         row = conn.execute(
             """
             SELECT a.article_id, a.id, a.source, a.title, a.outlet, a.published, a.published_inferred,
-                a.dateline, a.url, st.story_id, s.title, a.body, a.paragraphs, a.boilerplate, a.errors
+                a.published_evidence, a.dateline, a.url, st.story_id, s.title, a.body, a.paragraphs,
+                a.boilerplate, a.errors
             FROM articles AS a
             LEFT JOIN article_stories AS st ON st.article_id = a.article_id
             LEFT JOIN stories AS s ON s.story_id = st.story_id
@@ -243,20 +245,8 @@ def article(db: Database, article_id: int) -> ArticleView:
         ).fetchone()
         if row is None:
             raise UnknownIdError(f"there is no article {article_id}")
-        (
-            row_id,
-            input_id,
-            source,
-            title,
-            outlet,
-            published,
-            inferred,
-            dateline,
-            url,
-            story_id,
-            story_title,
-        ) = row[:11]
-        body, paragraphs, boilerplate, errors = row[11:]
+        (row_id, input_id, source, title, outlet, published, inferred, evidence, dateline, url) = row[:10]
+        story_id, story_title, body, paragraphs, boilerplate, errors = row[10:]
         view = ArticleView(
             article_id=row_id,
             id=input_id,
@@ -265,6 +255,7 @@ def article(db: Database, article_id: int) -> ArticleView:
             outlet=outlet,
             published=published,
             published_inferred=bool(inferred),
+            published_evidence=evidence,
             dateline=dateline,
             url=url,
             story=story_id,
