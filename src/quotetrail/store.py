@@ -537,22 +537,7 @@ class Store:
             conn = sqlite3.connect(path, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {path}: {exc}") from exc
-        try:
-            _check_is_ours(conn, path)
-            conn.execute("PRAGMA journal_mode = WAL")
-            # NORMAL is durable against a killed process in WAL mode; only a power cut can lose the
-            # last commits, which a rerun then redoes.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 10000")
-            migrate(conn)
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(f"{path} is not a usable SQLite database: {exc}") from exc
-        except BaseException:
-            conn.close()
-            raise
-        return cls(conn, path)
+        return cls(_set_up(conn, path, _writable), path)
 
     @classmethod
     def _open_read_only(cls, path: Path) -> Store:
@@ -566,28 +551,7 @@ class Store:
             )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {path}: {exc}") from exc
-        try:
-            _check_is_ours(conn, path)
-            conn.execute("PRAGMA query_only = ON")
-            conn.execute("PRAGMA busy_timeout = 10000")
-            version = schema_version(conn)
-            if version != SCHEMA_VERSION:
-                raise StoreError(
-                    f"{path} has schema version {version} and this quotetrail reads version "
-                    f"{SCHEMA_VERSION}: "
-                    + (
-                        "upgrade quotetrail to read it"
-                        if version > SCHEMA_VERSION
-                        else "run `quotetrail link` on it once to bring it up to date"
-                    )
-                )
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise StoreError(f"{path} is not a usable SQLite database: {exc}") from exc
-        except BaseException:
-            conn.close()
-            raise
-        return cls(conn, path)
+        return cls(_set_up(conn, path, _read_only), path)
 
     def close(self) -> None:
         if self._conn.in_transaction:
@@ -989,6 +953,47 @@ def _statement_from_row(s: sqlite3.Row) -> Statement:
         cue_end=s["cue_end"],
         act=s["act"],
     )
+
+
+def _writable(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode = WAL")
+    # NORMAL is durable against a killed process in WAL mode; only a power cut can lose the last
+    # commits, which a rerun then redoes.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    migrate(conn)
+
+
+def _read_only(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    version = schema_version(conn)
+    if version != SCHEMA_VERSION:
+        advice = (
+            "upgrade quotetrail to read it"
+            if version > SCHEMA_VERSION
+            else "run `quotetrail link` on it once to bring it up to date"
+        )
+        raise StoreError(
+            f"the store has schema version {version}, this quotetrail reads {SCHEMA_VERSION}: {advice}"
+        )
+
+
+def _set_up(
+    conn: sqlite3.Connection, path: Path, setup: Callable[[sqlite3.Connection], None]
+) -> sqlite3.Connection:
+    """``conn`` checked to be a quotetrail store and set up; closed if either fails."""
+    try:
+        _check_is_ours(conn, path)
+        setup(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"{path} is not a usable SQLite database: {exc}") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _check_is_ours(conn: sqlite3.Connection, path: Path) -> None:
