@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -41,11 +42,17 @@ def extraction_benchmark(shared_dir: Path) -> ModuleType:
     for name in ("gold.jsonl.gz", "html_pages.tar.gz", "flattened_text.jsonl.gz"):
         if not (bench_dir / name).is_file():
             pytest.skip(f"extraction benchmark file {name} not found under {bench_dir}")
+    return load_benchmark("extraction")
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """``benchmarks/NAME.py`` loaded as a module: the benchmarks are scripts, not a package."""
     spec = importlib.util.spec_from_file_location(
-        "extraction_benchmark", REPO_ROOT / "benchmarks" / "extraction.py"
+        f"{name}_benchmark", REPO_ROOT / "benchmarks" / f"{name}.py"
     )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
     return module
 

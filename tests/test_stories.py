@@ -4,17 +4,16 @@ B-cubed floor on bench/stories."""
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import io
 import json
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import load_benchmark
 from quotetrail.stories import (
     PAIR_FEATURES,
     StoryAssignment,
@@ -419,22 +418,12 @@ def test_model_probabilities() -> None:
 # --- bench/stories ------------------------------------------------------------------------------------
 
 
-def _load_benchmark() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "stories_benchmark", REPO_ROOT / "benchmarks" / "stories.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.slow
 def test_bench_stories_floor_and_incrementality(tmp_path: Path) -> None:
     gold_file = SHARED / "bench" / "stories" / "allsides_stories.jsonl.gz"
     if not gold_file.is_file() or not (SHARED / "eval" / "score_clusters.py").is_file():
         pytest.skip(f"story benchmark or its scorer not found under {SHARED}")
-    bench = _load_benchmark()
+    bench = load_benchmark("stories")
     args = argparse.Namespace(shared=SHARED, analysed=None, full=False, pred=tmp_path / "pred.jsonl")
     result = bench.quality(args, StoryParams())
     # Measured: val+test 0.9242, train (the tuning split) 0.9200, all 0.9060.

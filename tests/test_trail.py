@@ -26,14 +26,6 @@ from quotetrail.settings import Settings
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def seeds_db(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("trail") / "seeds.db"
-    summary = api.analyze([seeds_dir], db, Settings(db=db))
-    assert summary.stored == 5 and summary.link is not None
-    return db
-
-
 def _rows(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, params).fetchall()
@@ -79,11 +71,11 @@ def _cluster_seeds(db: Path, echo_id: int) -> set[str]:
 # --- acceptance ----------------------------------------------------------------------------------------
 
 
-def test_lavrov_is_one_speaker_with_every_statement_of_his(seeds_db: Path, shared_dir: Path) -> None:
+def test_lavrov_is_one_speaker_with_every_statement_of_his(linked_seeds_db: Path, shared_dir: Path) -> None:
     keys = {
         key
         for (key,) in _rows(
-            seeds_db, "SELECT DISTINCT speaker_key FROM statements WHERE speaker = 'Sergey Lavrov'"
+            linked_seeds_db, "SELECT DISTINCT speaker_key FROM statements WHERE speaker = 'Sergey Lavrov'"
         )
     }
     assert len(keys) == 1
@@ -93,7 +85,7 @@ def test_lavrov_is_one_speaker_with_every_statement_of_his(seeds_db: Path, share
     for gold_file in sorted((shared_dir / "gold" / "seeds").glob("*.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
         stored = _rows(
-            seeds_db,
+            linked_seeds_db,
             "SELECT s.text, s.speaker_key FROM statements AS s JOIN articles AS a USING (article_id) "
             "WHERE a.source LIKE ?",
             (f"%{gold['file']}",),
@@ -106,40 +98,42 @@ def test_lavrov_is_one_speaker_with_every_statement_of_his(seeds_db: Path, share
             best = max(stored, key=lambda row: len(gold_words & _words(row[0])))
             assert best[1] == key, f"{gold['file']}: a statement of Lavrov's is not linked to him"
     assert gold_lavrov >= 80
-    (articles,) = _rows(seeds_db, "SELECT article_count FROM canonical_entities WHERE entity_key = ?", (key,))
+    (articles,) = _rows(
+        linked_seeds_db, "SELECT article_count FROM canonical_entities WHERE entity_key = ?", (key,)
+    )
     assert articles[0] == 5
     spoken = _rows(
-        seeds_db, "SELECT COUNT(DISTINCT article_id) FROM statements WHERE speaker_key = ?", (key,)
+        linked_seeds_db, "SELECT COUNT(DISTINCT article_id) FROM statements WHERE speaker_key = ?", (key,)
     )
     assert spoken[0][0] == 5
 
 
-def test_lavrov_is_found_under_any_of_his_names(seeds_db: Path) -> None:
+def test_lavrov_is_found_under_any_of_his_names(linked_seeds_db: Path) -> None:
     for typed in ("Lavrov", "sergei lavrov", "Sergey Lavrov"):
-        found = api.find_entities(seeds_db, typed)
+        found = api.find_entities(linked_seeds_db, typed)
         assert found and found[0].name == "Sergey Lavrov", typed
 
 
-def test_nusra_variants_are_one_entity(seeds_db: Path) -> None:
+def test_nusra_variants_are_one_entity(linked_seeds_db: Path) -> None:
     keys = {
         key
-        for name, key in _rows(seeds_db, "SELECT name, entity_key FROM name_links")
+        for name, key in _rows(linked_seeds_db, "SELECT name, entity_key FROM name_links")
         if "nusra" in name.lower() and "control" not in name.lower()
     }
     assert len(keys) == 1
 
 
-def test_subordinate_to_nusra_claim_is_one_echo_first_seen_on_21_october(seeds_db: Path) -> None:
-    tass_21 = _statement_ids(seeds_db, "001", "subordinat", "nusra")
-    tass_31 = _statement_ids(seeds_db, "003", "subordinat", "nusra")
-    december = _statement_ids(seeds_db, "000", "group", "nusra")
+def test_subordinate_to_nusra_claim_is_one_echo_first_seen_on_21_october(linked_seeds_db: Path) -> None:
+    tass_21 = _statement_ids(linked_seeds_db, "001", "subordinat", "nusra")
+    tass_31 = _statement_ids(linked_seeds_db, "003", "subordinat", "nusra")
+    december = _statement_ids(linked_seeds_db, "000", "group", "nusra")
     assert tass_21 and tass_31 and december
-    echo_id = _cluster_of(seeds_db, tass_21[0])
+    echo_id = _cluster_of(linked_seeds_db, tass_21[0])
     assert echo_id is not None
-    assert any(_cluster_of(seeds_db, s) == echo_id for s in tass_31)
-    assert any(_cluster_of(seeds_db, s) == echo_id for s in december)
+    assert any(_cluster_of(linked_seeds_db, s) == echo_id for s in tass_31)
+    assert any(_cluster_of(linked_seeds_db, s) == echo_id for s in december)
     (first,) = _rows(
-        seeds_db,
+        linked_seeds_db,
         "SELECT a.id, e.first_published, e.first_outlet FROM echo_clusters AS e "
         "JOIN articles AS a ON a.article_id = e.first_article_id WHERE e.echo_id = ?",
         (echo_id,),
@@ -156,17 +150,19 @@ def test_subordinate_to_nusra_claim_is_one_echo_first_seen_on_21_october(seeds_d
         "choose (tests/test_echoes.py pins the scores)"
     ),
 )
-def test_failure_to_separate_claim_is_another_echo_over_three_articles(seeds_db: Path) -> None:
-    (statement,) = _statement_ids(seeds_db, "003", "unable", "separate", "moderate")
-    echo_id = _cluster_of(seeds_db, statement)
+def test_failure_to_separate_claim_is_another_echo_over_three_articles(linked_seeds_db: Path) -> None:
+    (statement,) = _statement_ids(linked_seeds_db, "003", "unable", "separate", "moderate")
+    echo_id = _cluster_of(linked_seeds_db, statement)
     assert echo_id is not None
-    assert len(_cluster_seeds(seeds_db, echo_id)) >= 3
-    subordinate = _cluster_of(seeds_db, _statement_ids(seeds_db, "001", "subordinat", "nusra")[0])
+    assert len(_cluster_seeds(linked_seeds_db, echo_id)) >= 3
+    subordinate = _cluster_of(
+        linked_seeds_db, _statement_ids(linked_seeds_db, "001", "subordinat", "nusra")[0]
+    )
     assert subordinate != echo_id
 
 
-def test_claims_about_nusra_show_the_militant_counts(seeds_db: Path) -> None:
-    groups = api.claims(seeds_db, "Jabhat al-Nusra")
+def test_claims_about_nusra_show_the_militant_counts(linked_seeds_db: Path) -> None:
+    groups = api.claims(linked_seeds_db, "Jabhat al-Nusra")
     values = [v for g in groups for v in g.values]
     by_range = {(v.low, v.high): v for v in values}
     for low, high in ((200, 300), (1500, 1500), (6000, 6000)):
@@ -175,7 +171,9 @@ def test_claims_about_nusra_show_the_militant_counts(seeds_db: Path) -> None:
     assert by_range[(1500, 1500)].published == "2016-12-02"
     # "Between six and eight thousand militants, among them up to half [Nusra]": the share is Nusra's.
     (share,) = [v for v in values if v.part_of is not None]
-    (parent,) = _rows(seeds_db, "SELECT low, high FROM quantities WHERE quantity_id = ?", (share.part_of,))
+    (parent,) = _rows(
+        linked_seeds_db, "SELECT low, high FROM quantities WHERE quantity_id = ?", (share.part_of,)
+    )
     assert parent == (6000, 8000) and share.published == "2016-10-07"
     for value in values:
         assert value.speaker == "Sergey Lavrov"
@@ -205,8 +203,8 @@ def _invoke(*args: str) -> str:
     ],
 )
 @pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv"])
-def test_every_command_prints_every_format(seeds_db: Path, command: list[str], fmt: str) -> None:
-    out = _invoke(*command, "--db", str(seeds_db), "--format", fmt)
+def test_every_command_prints_every_format(linked_seeds_db: Path, command: list[str], fmt: str) -> None:
+    out = _invoke(*command, "--db", str(linked_seeds_db), "--format", fmt)
     assert out.strip()
     if fmt == "json":
         json.loads(out)
@@ -217,43 +215,43 @@ def test_every_command_prints_every_format(seeds_db: Path, command: list[str], f
         assert len(rows) >= 2 and all(len(r) == len(rows[0]) for r in rows)
 
 
-def test_said_filters(seeds_db: Path) -> None:
-    everything = json.loads(_invoke("said", "Lavrov", "--db", str(seeds_db), "--format", "json"))
+def test_said_filters(linked_seeds_db: Path) -> None:
+    everything = json.loads(_invoke("said", "Lavrov", "--db", str(linked_seeds_db), "--format", "json"))
     statements = everything["statements"]
     assert everything["speaker"]["name"] == "Sergey Lavrov" and len(statements) >= 80
     dates = [s["published"] for s in statements if s["published"]]
     assert dates == sorted(dates)
     tass = json.loads(
-        _invoke("said", "Lavrov", "--outlet", "tass", "--db", str(seeds_db), "--format", "json")
+        _invoke("said", "Lavrov", "--outlet", "tass", "--db", str(linked_seeds_db), "--format", "json")
     )
     assert tass["statements"] and {s["outlet"] for s in tass["statements"]} == {"TASS"}
     late = json.loads(
-        _invoke("said", "Lavrov", "--since", "2016-11-01", "--db", str(seeds_db), "--format", "json")
+        _invoke("said", "Lavrov", "--since", "2016-11-01", "--db", str(linked_seeds_db), "--format", "json")
     )
     assert {s["published"] for s in late["statements"]} == {"2016-12-02"}
     about = json.loads(
-        _invoke("said", "Lavrov", "--about", "Lausanne", "--db", str(seeds_db), "--format", "json")
+        _invoke("said", "Lavrov", "--about", "Lausanne", "--db", str(linked_seeds_db), "--format", "json")
     )
     assert about["statements"] and all("lausanne" in s["text"].lower() for s in about["statements"])
 
 
-def test_search_is_ranked_and_filtered(seeds_db: Path) -> None:
-    hits = api.search(seeds_db, "militants", speaker="Lavrov")
+def test_search_is_ranked_and_filtered(linked_seeds_db: Path) -> None:
+    hits = api.search(linked_seeds_db, "militants", speaker="Lavrov")
     assert hits and all(h.speaker == "Sergey Lavrov" for h in hits)
     assert [h.score for h in hits] == sorted(h.score or 0.0 for h in hits)
-    assert api.search(seeds_db, "militants", kind="direct", min_confidence=0.5)
-    assert all(h.kind == "direct" for h in api.search(seeds_db, "militants", kind="direct"))
+    assert api.search(linked_seeds_db, "militants", kind="direct", min_confidence=0.5)
+    assert all(h.kind == "direct" for h in api.search(linked_seeds_db, "militants", kind="direct"))
 
 
-def test_unknown_speaker_is_a_clear_error(seeds_db: Path) -> None:
-    result = runner.invoke(app, ["said", "Nobody Atall", "--db", str(seeds_db)])
+def test_unknown_speaker_is_a_clear_error(linked_seeds_db: Path) -> None:
+    result = runner.invoke(app, ["said", "Nobody Atall", "--db", str(linked_seeds_db)])
     assert result.exit_code == 2 and "no speaker or entity matches" in result.output
 
 
-def test_stories_jsonl_is_what_the_cluster_scorer_reads(seeds_db: Path) -> None:
+def test_stories_jsonl_is_what_the_cluster_scorer_reads(linked_seeds_db: Path) -> None:
     rows = [
         json.loads(line)
-        for line in _invoke("stories", "--db", str(seeds_db), "--format", "jsonl").splitlines()
+        for line in _invoke("stories", "--db", str(linked_seeds_db), "--format", "jsonl").splitlines()
     ]
     assert len(rows) == 5 and all({"id", "story"} <= set(r) for r in rows)
 
@@ -273,9 +271,9 @@ def test_an_unlinked_store_says_how_to_link_it(seeds_dir: Path, tmp_path: Path) 
 
 
 @pytest.fixture
-def seeds_copy(seeds_db: Path, tmp_path: Path) -> Iterator[Path]:
+def seeds_copy(linked_seeds_db: Path, tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "copy.db"
-    with sqlite3.connect(seeds_db) as src, sqlite3.connect(target) as dst:
+    with sqlite3.connect(linked_seeds_db) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     yield target
 
@@ -345,9 +343,9 @@ def test_new_articles_join_stories_without_moving_old_ones(seeds_dir: Path, tmp_
 # --- export --------------------------------------------------------------------------------------------
 
 
-def test_export_jsonl_extends_the_output_contract(seeds_db: Path, tmp_path: Path) -> None:
+def test_export_jsonl_extends_the_output_contract(linked_seeds_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "all.jsonl"
-    _invoke("export", "--db", str(seeds_db), "--format", "jsonl", "-o", str(out))
+    _invoke("export", "--db", str(linked_seeds_db), "--format", "jsonl", "-o", str(out))
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 5
     for record in records:
@@ -360,10 +358,10 @@ def test_export_jsonl_extends_the_output_contract(seeds_db: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
-def test_export_tables(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
+def test_export_tables(linked_seeds_db: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / fmt
-    _invoke("export", "--db", str(seeds_db), "--format", fmt, "-o", str(out))
-    (statements,) = _rows(seeds_db, "SELECT COUNT(*) FROM statements")
+    _invoke("export", "--db", str(linked_seeds_db), "--format", fmt, "-o", str(out))
+    (statements,) = _rows(linked_seeds_db, "SELECT COUNT(*) FROM statements")
     path = out / f"statements.{fmt}"
     if fmt == "csv":
         with path.open(encoding="utf-8", newline="") as f:
@@ -377,11 +375,11 @@ def test_export_tables(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
     assert (out / f"echo_clusters.{fmt}").exists() and (out / f"claim_values.{fmt}").exists()
 
 
-def test_echo_filters(seeds_db: Path) -> None:
-    every = api.echoes(seeds_db)
+def test_echo_filters(linked_seeds_db: Path) -> None:
+    every = api.echoes(linked_seeds_db)
     assert every and all(len({api_m.article for api_m in e.members}) >= 2 for e in every)
-    assert all(len(e.outlets) >= 2 for e in api.echoes(seeds_db, min_outlets=2))
-    by_lavrov = api.echoes(seeds_db, speaker="Lavrov")
+    assert all(len(e.outlets) >= 2 for e in api.echoes(linked_seeds_db, min_outlets=2))
+    by_lavrov = api.echoes(linked_seeds_db, speaker="Lavrov")
     assert by_lavrov and all("Sergey Lavrov" in e.speakers for e in by_lavrov)
 
 

@@ -586,16 +586,21 @@ def stories(db: Database, *, limit: int | None = 50, min_articles: int = 1) -> l
         ).fetchall()
         records = [StoryRecord(*r) for r in rows]
         for record in records:
-            record.members = [
-                StoryArticle(*r)
-                for r in conn.execute(
-                    "SELECT a.id, s.story_id, a.title, a.outlet, a.published, s.similarity, a.article_id "
-                    "FROM article_stories AS s JOIN articles AS a USING (article_id) WHERE s.story_id = ? "
-                    "ORDER BY a.published IS NULL, a.published, a.article_id",
-                    (record.story,),
-                )
-            ]
+            record.members = _story_members(conn, record.story)
     return records
+
+
+def _story_members(conn: sqlite3.Connection, story_id: str) -> list[StoryArticle]:
+    """A story's articles in order of publication."""
+    return [
+        StoryArticle(*r)
+        for r in conn.execute(
+            "SELECT a.id, s.story_id, a.title, a.outlet, a.published, s.similarity, a.article_id "
+            "FROM article_stories AS s JOIN articles AS a USING (article_id) WHERE s.story_id = ? "
+            "ORDER BY a.published IS NULL, a.published, a.article_id",
+            (story_id,),
+        )
+    ]
 
 
 def story_of_each_article(db: Database) -> Iterator[StoryArticle]:

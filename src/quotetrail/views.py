@@ -21,7 +21,6 @@ from .queries import (
     EchoRecord,
     EntityRecord,
     StatementRecord,
-    StoryArticle,
     StoryRecord,
     UnknownIdError,
     _claim_records,
@@ -35,6 +34,7 @@ from .queries import (
     _require_linked,
     _run_fts,
     _search_filters,
+    _story_members,
     echoes,
     stories,
 )
@@ -545,15 +545,7 @@ def story(db: Database, story_id: str) -> StoryView:
         if row is None:
             raise UnknownIdError(f"there is no story {story_id!r}")
         record = StoryRecord(*row)
-        record.members = [
-            StoryArticle(*r)
-            for r in conn.execute(
-                "SELECT a.id, s.story_id, a.title, a.outlet, a.published, s.similarity, a.article_id "
-                "FROM article_stories AS s JOIN articles AS a USING (article_id) WHERE s.story_id = ? "
-                "ORDER BY a.published IS NULL, a.published, a.article_id",
-                (story_id,),
-            )
-        ]
+        record.members = _story_members(conn, story_id)
         speakers = [
             Count(name, n, key)
             for name, n, key in conn.execute(

@@ -16,8 +16,8 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -402,10 +402,6 @@ def create_app(db: str | os.PathLike[str], *, token: str | None = None) -> FastA
     env.globals["db_name"] = Path(db).name
     app.mount("/static", StaticFiles(directory=_HERE / "static"), name="static")
 
-    @contextmanager
-    def reading() -> Iterator[Store]:
-        yield stores.get()
-
     def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, template, context, status_code=status_code)
 
@@ -489,32 +485,32 @@ def create_app(db: str | os.PathLike[str], *, token: str | None = None) -> FastA
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview_page(request: Request) -> Response:
-        with reading() as store:
-            return page(request, "overview.html", data=views.overview(store))
+        store = stores.get()
+        return page(request, "overview.html", data=views.overview(store))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request) -> Response:
         form = search_form(request.query_params)
-        with reading() as store:
-            data = run_search(store, form)
+        store = stores.get()
+        data = run_search(store, form)
         for hit in data["articles"]:
             hit.snippet = _snippet(hit.snippet)
         return page(request, "search.html", form=form, error=None, data=data, page_size=PAGE_SIZE)
 
     @app.get("/speakers", response_class=HTMLResponse, include_in_schema=False)
     def speakers_page(request: Request, name: str = "") -> Response:
-        with reading() as store:
-            if name.strip():
-                found = queries.find_entities(store, name, limit=1)
-                if not found:
-                    raise UnknownNameError(f"no speaker or entity matches {name!r}")
-                return RedirectResponse(f"/speakers/{found[0].key}", status_code=303)
-            return page(request, "speakers.html", speakers=queries.speakers(store, limit=100))
+        store = stores.get()
+        if name.strip():
+            found = queries.find_entities(store, name, limit=1)
+            if not found:
+                raise UnknownNameError(f"no speaker or entity matches {name!r}")
+            return RedirectResponse(f"/speakers/{found[0].key}", status_code=303)
+        return page(request, "speakers.html", speakers=queries.speakers(store, limit=100))
 
     @app.get("/speakers/{key}", response_class=HTMLResponse, include_in_schema=False)
     def speaker_page(request: Request, key: str) -> Response:
-        with reading() as store:
-            profile = views.speaker_profile(store, key)
+        store = stores.get()
+        profile = views.speaker_profile(store, key)
         if profile.entity.key != key:
             return RedirectResponse(f"/speakers/{profile.entity.key}", status_code=303)
         return page(
@@ -527,8 +523,8 @@ def create_app(db: str | os.PathLike[str], *, token: str | None = None) -> FastA
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: int) -> Response:
-        with reading() as store:
-            data = views.article(store, article_id)
+        store = stores.get()
+        data = views.article(store, article_id)
         speakers: dict[str | None, str] = {}
         for s in data.statements:
             speakers.setdefault(s.speaker_key, s.speaker or "unknown speaker")
@@ -542,33 +538,33 @@ def create_app(db: str | os.PathLike[str], *, token: str | None = None) -> FastA
 
     @app.get("/echoes", response_class=HTMLResponse, include_in_schema=False)
     def echoes_page(request: Request, min_outlets: int = Query(2, ge=1)) -> Response:
-        with reading() as store:
-            found = queries.echoes(store, min_outlets=min_outlets, limit=50, members=False)
+        store = stores.get()
+        found = queries.echoes(store, min_outlets=min_outlets, limit=50, members=False)
         return page(request, "echoes.html", echoes=found, min_outlets=min_outlets)
 
     @app.get("/echoes/{echo_id}", response_class=HTMLResponse, include_in_schema=False)
     def echo_page(request: Request, echo_id: int) -> Response:
-        with reading() as store:
-            data = queries.echo(store, echo_id)
+        store = stores.get()
+        data = queries.echo(store, echo_id)
         data.members = _members_in_order(data.members)
         return page(request, "echo.html", data=data, timeline=echo_timeline(data), chain=citation_chart(data))
 
     @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
     def claim_page(request: Request, key: str = Query(..., min_length=1)) -> Response:
-        with reading() as store:
-            data = views.claim(store, key)
+        store = stores.get()
+        data = views.claim(store, key)
         return page(request, "claim.html", data=data, chart=claim_chart(data))
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, min_articles: int = Query(2, ge=1)) -> Response:
-        with reading() as store:
-            found = queries.stories(store, limit=50, min_articles=min_articles)
+        store = stores.get()
+        found = queries.stories(store, limit=50, min_articles=min_articles)
         return page(request, "stories.html", stories=found, min_articles=min_articles)
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str) -> Response:
-        with reading() as store:
-            data = views.story(store, story_id)
+        store = stores.get()
+        data = views.story(store, story_id)
         by_outlet: dict[str, list[queries.StoryArticle]] = {}
         for member in data.story.members:
             by_outlet.setdefault(member.outlet or "unknown outlet", []).append(member)
@@ -581,8 +577,8 @@ def create_app(db: str | os.PathLike[str], *, token: str | None = None) -> FastA
     @app.get("/api/overview", response_model=views.Overview, tags=["corpus"])
     def api_overview() -> Any:
         """Corpus size, outlets, date span, top speakers, latest stories and skipped inputs."""
-        with reading() as store:
-            return views.overview(store)
+        store = stores.get()
+        return views.overview(store)
 
     @app.get("/api/search", response_model=SearchResult, tags=["search"])
     def api_search(
@@ -599,62 +595,62 @@ def create_app(db: str | os.PathLike[str], *, token: str | None = None) -> FastA
     ) -> Any:
         """Statements (with facets) or articles matching a full-text query, best first."""
         form = SearchForm(q.strip(), speaker, outlet, since, until, kind, min_confidence, syntax, scope, page)
-        with reading() as store:
-            return run_search(store, form)
+        store = stores.get()
+        return run_search(store, form)
 
     @app.get("/api/speakers", response_model=list[queries.EntityRecord], tags=["speakers"])
     def api_speakers(limit: int = Query(100, ge=1, le=1000)) -> Any:
         """Canonical speakers, most statements first."""
-        with reading() as store:
-            return queries.speakers(store, limit=limit)
+        store = stores.get()
+        return queries.speakers(store, limit=limit)
 
     @app.get("/api/speakers/{key}", response_model=views.SpeakerProfile, tags=["speakers"])
     def api_speaker(key: str) -> Any:
         """One speaker (an entity key or a name as typed): aliases, roles, timeline, echoes, claims."""
-        with reading() as store:
-            return views.speaker_profile(store, key)
+        store = stores.get()
+        return views.speaker_profile(store, key)
 
     @app.get("/api/articles/{article_id}", response_model=views.ArticleView, tags=["articles"])
     def api_article(article_id: int) -> Any:
         """One article with its statements, quantities, cited sources, entities and removed chrome."""
-        with reading() as store:
-            return views.article(store, article_id)
+        store = stores.get()
+        return views.article(store, article_id)
 
     @app.get("/api/echoes", response_model=list[queries.EchoRecord], tags=["echoes"])
     def api_echoes(
         min_outlets: int = Query(1, ge=1), limit: int = Query(50, ge=1, le=1000), speaker: str = ""
     ) -> Any:
         """Echo clusters, the most widely carried first."""
-        with reading() as store:
-            return queries.echoes(
-                store, min_outlets=min_outlets, speaker=speaker or None, limit=limit, members=False
-            )
+        store = stores.get()
+        return queries.echoes(
+            store, min_outlets=min_outlets, speaker=speaker or None, limit=limit, members=False
+        )
 
     @app.get("/api/echoes/{echo_id}", response_model=queries.EchoRecord, tags=["echoes"])
     def api_echo(echo_id: int) -> Any:
         """One echo cluster with its statements, first appearance and citation chain."""
-        with reading() as store:
-            return queries.echo(store, echo_id)
+        store = stores.get()
+        return queries.echo(store, echo_id)
 
     @app.get("/api/claims", response_model=list[queries.ClaimRecord], tags=["claims"])
     def api_claims(entity: str = "", key: str = "", limit: int = Query(50, ge=1, le=1000)) -> Any:
         """Claim histories: one by ``key``, or those about ``entity``, or the largest."""
-        with reading() as store:
-            if key:
-                return [views.claim(store, key)]
-            return queries.claims(store, entity or None, limit=limit)
+        store = stores.get()
+        if key:
+            return [views.claim(store, key)]
+        return queries.claims(store, entity or None, limit=limit)
 
     @app.get("/api/stories", response_model=list[queries.StoryRecord], tags=["stories"])
     def api_stories(min_articles: int = Query(2, ge=1), limit: int = Query(50, ge=1, le=1000)) -> Any:
         """Stories, the most recent first, with their articles."""
-        with reading() as store:
-            return queries.stories(store, limit=limit, min_articles=min_articles)
+        store = stores.get()
+        return queries.stories(store, limit=limit, min_articles=min_articles)
 
     @app.get("/api/stories/{story_id}", response_model=views.StoryView, tags=["stories"])
     def api_story(story_id: str) -> Any:
         """One story: its articles, speakers and echo clusters."""
-        with reading() as store:
-            return views.story(store, story_id)
+        store = stores.get()
+        return views.story(store, story_id)
 
     return app
 
